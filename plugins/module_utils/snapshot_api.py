@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, graphops engineers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The calls to the Neptune API for cluster snapshots, one method a call.
+
+Every failure is raised as AnsibleAWSError with a message that says what was
+being done to what; the module passes it to fail_json_aws.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports the missing SDK.
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+from .waiting import call_while_busy
+
+# Throttling and 5xx answers are retried with jittered backoff (botocore retries first).
+RETRY_DECORATOR = AWSRetry.jittered_backoff(retries=8, delay=1, max_delay=20)
+
+NOT_FOUND_SNAPSHOT = "DBClusterSnapshotNotFoundFault"
+NOT_FOUND_CLUSTER = "DBClusterNotFoundFault"
+BUSY_CLUSTER = "InvalidDBClusterStateFault"
+QUOTA_EXCEEDED = "SnapshotQuotaExceeded"
+
+
+def error_code(error: Exception) -> str | None:
+    response = getattr(error, "response", None) or {}
+    return response.get("Error", {}).get("Code")
+
+
+@contextlib.contextmanager
+def aws_call(description: str, missing_code: str | None = None):
+    """Turn SDK errors into AnsibleAWSError("Failed to <description>").
+
+    With missing_code, that error code means "not there" and is left to the
+    caller, which catches MissingResource.
+    """
+    try:
+        yield
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        if missing_code is not None and error_code(error) == missing_code:
+            raise MissingResource() from error
+        raise AnsibleAWSError(message=f"Failed to {description}", exception=error) from error
+
+
+class MissingResource(Exception):
+    pass
+
+
+def snapshot_facts(api_snapshot: dict) -> dict:
+    """An API DBClusterSnapshot in snake_case, timestamps as ISO 8601 text."""
+    return camel_dict_to_snake_dict(normalize_boto3_result(api_snapshot))
+
+
+class NeptuneSnapshotApi:
+    """The Neptune calls the snapshot modules make, through a retrying client.
+
+    client is what AnsibleAWSModule.client("neptune", retry_decorator=RETRY_DECORATOR)
+    returns: calls made with aws_retry=True are retried on throttling.
+    """
+
+    def __init__(self, client, clock=time.monotonic, sleep=time.sleep):
+        self.client = client
+        self.clock = clock
+        self.sleep = sleep
+
+    def describe_snapshot(self, snapshot_id: str) -> dict | None:
+        """The snapshot's facts without tags, or None when there is none."""
+        try:
+            with aws_call(f"describe DB cluster snapshot {snapshot_id!r}", missing_code=NOT_FOUND_SNAPSHOT):
+                response = self.client.describe_db_cluster_snapshots(
+                    DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True
+                )
+        except MissingResource:
+            return None
+        for api_snapshot in response.get("DBClusterSnapshots", []):
+            if api_snapshot.get("DBClusterSnapshotIdentifier", "").lower() == snapshot_id:
+                return snapshot_facts(api_snapshot)
+        return None
+
+    def read_tags(self, snapshot: dict) -> dict:
+        arn = snapshot["db_cluster_snapshot_arn"]
+        with aws_call(f"list the tags of DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"):
+            response = self.client.list_tags_for_resource(ResourceName=arn, aws_retry=True)
+        return boto3_tag_list_to_ansible_dict(response.get("TagList", []))
+
+    def describe_cluster(self, cluster_id: str, purpose: str) -> dict | None:
+        """The DescribeDBClusters entry (CamelCase, normalized), or None when there is none."""
+        try:
+            with aws_call(f"describe DB cluster {cluster_id!r} {purpose}", missing_code=NOT_FOUND_CLUSTER):
+                response = self.client.describe_db_clusters(DBClusterIdentifier=cluster_id, aws_retry=True)
+        except MissingResource:
+            return None
+        for cluster in response.get("DBClusters", []):
+            if cluster.get("DBClusterIdentifier", "").lower() == cluster_id:
+                return normalize_boto3_result(cluster)
+        return None
+
+    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, busy_timeout: float) -> dict:
+        """Create the snapshot with its tags in the same call; a busy cluster is retried until busy_timeout."""
+        request = {"DBClusterSnapshotIdentifier": snapshot_id, "DBClusterIdentifier": cluster_id}
+        if tags:
+            request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+        description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
+        try:
+            response = call_while_busy(
+                lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
+                is_busy=lambda error: error_code(error) == BUSY_CLUSTER,
+                timeout=busy_timeout,
+                clock=self.clock,
+                sleep=self.sleep,
+            )
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+            code = error_code(error)
+            if code == BUSY_CLUSTER:
+                description += f" (the cluster stayed busy for the whole wait_timeout of {busy_timeout:g} s)"
+            elif code == QUOTA_EXCEEDED:
+                description += (
+                    ": the manual DB cluster snapshot quota of this account and region is reached; "
+                    "delete old manual snapshots or ask AWS for a higher quota"
+                )
+            raise AnsibleAWSError(message=f"Failed to {description}", exception=error) from error
+        facts = snapshot_facts(response["DBClusterSnapshot"])
+        facts["tags"] = dict(tags or {})
+        return facts
+
+    def delete_snapshot(self, snapshot_id: str) -> None:
+        try:
+            with aws_call(f"delete DB cluster snapshot {snapshot_id!r}", missing_code=NOT_FOUND_SNAPSHOT):
+                self.client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True)
+        except MissingResource:
+            pass  # Gone already: that is what was asked.
+
+    def add_tags(self, snapshot: dict, tags: dict) -> None:
+        with aws_call(f"add tags {sorted(tags)} to DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"):
+            self.client.add_tags_to_resource(
+                ResourceName=snapshot["db_cluster_snapshot_arn"],
+                Tags=ansible_dict_to_boto3_tag_list(tags),
+                aws_retry=True,
+            )
+
+    def remove_tags(self, snapshot: dict, keys: list) -> None:
+        with aws_call(f"remove tags {keys} from DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"):
+            self.client.remove_tags_from_resource(
+                ResourceName=snapshot["db_cluster_snapshot_arn"], TagKeys=list(keys), aws_retry=True
+            )

@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, graphops engineers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Waiting for a snapshot's status, and retrying a busy cluster, against a clock.
+
+The neptune client ships no snapshot waiter, and botocore's RDS waiters poll
+every 30 s and ignore our timeout, so we poll ourselves. The clock and sleep
+are parameters so that tests run the whole schedule without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+POLL_INTERVAL = 5
+BUSY_FIRST_DELAY = 5
+BUSY_MAX_DELAY = 30
+AVAILABLE = "available"
+ABSENT = "absent"
+
+
+class WaitFailed(Exception):
+    """The snapshot failed, vanished, or did not get there within the timeout."""
+
+
+def _describe(snapshot_id: str, snapshot: dict | None) -> str:
+    if snapshot is None:
+        return f"snapshot {snapshot_id!r} (gone)"
+    return (
+        f"snapshot {snapshot_id!r} (last status {snapshot.get('status')!r}, "
+        f"progress {snapshot.get('percent_progress', 'unknown')}%)"
+    )
+
+
+def wait_for_snapshot(
+    read_snapshot,
+    snapshot_id: str,
+    goal: str,
+    timeout: float,
+    pending_statuses,
+    snapshot: dict | None,
+    clock=time.monotonic,
+    sleep=time.sleep,
+    interval: float = POLL_INTERVAL,
+) -> dict | None:
+    """Poll read_snapshot() until the snapshot is available (goal AVAILABLE) or gone (ABSENT).
+
+    snapshot is the state already known, so a call is spent only when it is not
+    there yet. Returns the last state read.
+    """
+    deadline = clock() + timeout
+    while True:
+        if goal == ABSENT and snapshot is None:
+            return None
+        if goal == AVAILABLE:
+            if snapshot is None:
+                raise WaitFailed(f"Snapshot {snapshot_id!r} disappeared while waiting for it to become available")
+            status = snapshot.get("status")
+            if status == AVAILABLE:
+                return snapshot
+            if status not in pending_statuses:
+                raise WaitFailed(f"Stopped waiting for {_describe(snapshot_id, snapshot)}: it will not become available")
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise WaitFailed(
+                f"Timed out after {timeout:g} s waiting for {_describe(snapshot_id, snapshot)} to become {goal}"
+            )
+        sleep(min(interval, remaining))
+        snapshot = read_snapshot()
+
+
+def call_while_busy(
+    call,
+    is_busy,
+    timeout: float,
+    clock=time.monotonic,
+    sleep=time.sleep,
+    first_delay: float = BUSY_FIRST_DELAY,
+    max_delay: float = BUSY_MAX_DELAY,
+    jitter=random.uniform,
+):
+    """Call call() until it does not fail with an error is_busy() accepts, or timeout passes.
+
+    The last busy error is raised again once the time is up, so the caller's
+    message says what was being done.
+    """
+    deadline = clock() + timeout
+    delay = first_delay
+    while True:
+        try:
+            return call()
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            remaining = deadline - clock()
+            if not is_busy(error) or remaining <= 0:
+                raise
+            # Jitter spreads out many tasks retrying the same cluster.
+            sleep(min(jitter(delay / 2, delay), remaining))
+            delay = min(delay * 2, max_delay)

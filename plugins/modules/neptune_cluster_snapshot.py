@@ -1,0 +1,290 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, graphops engineers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: neptune_cluster_snapshot
+version_added: 0.1.0
+short_description: Create, tag, wait for and delete Amazon Neptune DB cluster snapshots
+description:
+  - Makes sure a manual Amazon Neptune DB cluster snapshot exists with the given tags, or does not exist.
+  - Checks for the snapshot first; creates it, with its tags in the same call, only when it is absent.
+    An identical re-run makes two read calls and changes nothing.
+  - Manages Neptune only. The Neptune API shares its endpoint with RDS and DocumentDB, so their clusters and
+    snapshots are visible to it; the module refuses to snapshot them, change them or delete them.
+  - Never deletes automated snapshots, and never touches a snapshot taken from another cluster than O(db_cluster_identifier).
+author:
+  - graphops engineers
+options:
+  db_cluster_snapshot_identifier:
+    description:
+      - The snapshot's identifier. 1 to 63 letters, digits or hyphens; the first a letter; no trailing hyphen;
+        no two consecutive hyphens.
+      - AWS stores identifiers lowercase, so it is compared case-insensitively and returned lowercase.
+    type: str
+    required: true
+    aliases: ['id', 'snapshot_id', 'snapshot_name']
+  db_cluster_identifier:
+    description:
+      - The Neptune DB cluster to snapshot. Required to create a snapshot.
+      - When the snapshot exists and was taken from another cluster, the task fails and changes nothing,
+        with O(state=present) and O(state=absent) alike.
+    type: str
+    aliases: ['cluster_id']
+  state:
+    description:
+      - V(present) makes sure the snapshot exists; V(absent) deletes it if it is a manual Neptune snapshot.
+      - With V(absent), a snapshot that does not exist is not an error.
+    type: str
+    choices: ['present', 'absent']
+    default: present
+  wait:
+    description:
+      - Wait until the snapshot is V(available) (O(state=present)) or gone (O(state=absent)), polling every 5 seconds.
+      - A run that finds the snapshot still being created waits for it too.
+      - A snapshot that turns V(failed), or that is not there by O(wait_timeout), fails the task with its last
+        status and progress.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait with O(wait=true).
+      - Also how long a busy cluster (InvalidDBClusterStateFault) is retried on create, whatever O(wait) says.
+    type: int
+    default: 1200
+notes:
+  - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
+  - Diff mode shows whether the snapshot exists, its identifier, its cluster and its tags, before and after.
+  - Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
+    starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -).
+  - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
+    C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Makes read calls only, and reports the same C(changed) and the predicted facts.
+  diff_mode:
+    support: full
+    description: Returns the snapshot's existence, identifiers and tags before and after.
+  idempotent:
+    support: full
+    description: An identical re-run changes nothing.
+"""
+
+EXAMPLES = r"""
+- name: Snapshot a Neptune cluster with tags and wait until it is available
+  graphops.neptune.neptune_cluster_snapshot:
+    db_cluster_snapshot_identifier: graph-before-upgrade
+    db_cluster_identifier: graph-prod
+    tags:
+      purpose: pre-upgrade
+      owner: data-platform
+    wait: true
+    wait_timeout: 1800
+
+- name: Replace the snapshot's tags with exactly these
+  graphops.neptune.neptune_cluster_snapshot:
+    id: graph-before-upgrade
+    tags:
+      purpose: keep
+    purge_tags: true
+
+- name: Remove every tag (tags left out would leave them alone)
+  graphops.neptune.neptune_cluster_snapshot:
+    id: graph-before-upgrade
+    tags: {}
+
+- name: Delete the manual snapshot and wait until it is gone
+  graphops.neptune.neptune_cluster_snapshot:
+    id: graph-before-upgrade
+    cluster_id: graph-prod
+    state: absent
+    wait: true
+
+- name: Settings for every module of the collection
+  module_defaults:
+    group/graphops.neptune.aws:
+      region: eu-west-1
+  block:
+    - name: Snapshot before maintenance
+      graphops.neptune.neptune_cluster_snapshot:
+        id: graph-nightly
+        cluster_id: graph-prod
+"""
+
+RETURN = r"""
+db_cluster_snapshot:
+  description:
+    - The snapshot's facts, as the Neptune API's DBClusterSnapshot in snake_case, plus O(tags) as a dictionary.
+    - After a delete, the facts as they were before it; when there is no snapshot, an empty dictionary.
+    - In check mode, the facts predicted from the request and the cluster; keys that cannot be known before
+      AWS creates the snapshot (such as RV(db_cluster_snapshot.status)) are left out.
+  returned: always
+  type: dict
+  contains:
+    availability_zones:
+      description: The Availability Zones the snapshot's instances can be restored in.
+      returned: when the snapshot exists
+      type: list
+      elements: str
+      sample: ["us-east-1a", "us-east-1b"]
+    db_cluster_snapshot_identifier:
+      description: The snapshot's identifier, lowercase.
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: graph-before-upgrade
+    db_cluster_identifier:
+      description: The cluster the snapshot was taken from.
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: graph-prod
+    snapshot_create_time:
+      description: When the snapshot was taken (ISO 8601).
+      returned: when the snapshot exists
+      type: str
+      sample: "2026-11-27T12:00:00.000000+00:00"
+    engine:
+      description: The database engine; always V(neptune) for snapshots this module manages.
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: neptune
+    allocated_storage:
+      description: The allocated storage in GiB.
+      returned: when the snapshot exists
+      type: int
+      sample: 1
+    status:
+      description: The snapshot's status, such as V(creating), V(copying), V(available) or V(failed).
+      returned: when the snapshot exists
+      type: str
+      sample: available
+    port:
+      description: The port the cluster listened on when the snapshot was taken.
+      returned: when the snapshot exists or is about to
+      type: int
+      sample: 8182
+    vpc_id:
+      description: The VPC of the cluster when the snapshot was taken.
+      returned: when AWS reports it
+      type: str
+      sample: vpc-0123456789abcdef0
+    cluster_create_time:
+      description: When the source cluster was created (ISO 8601).
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: "2026-11-01T08:00:00.000000+00:00"
+    master_username:
+      description: The master user name of the source cluster.
+      returned: when AWS reports it
+      type: str
+      sample: admin
+    engine_version:
+      description: The engine version of the source cluster.
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: 1.3.2.1
+    license_model:
+      description: The license model.
+      returned: when AWS reports it
+      type: str
+      sample: amazon-license
+    snapshot_type:
+      description: V(manual) for snapshots this module creates; V(automated) for those AWS takes.
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: manual
+    percent_progress:
+      description: How far the snapshot has got, in percent.
+      returned: when the snapshot exists
+      type: int
+      sample: 100
+    storage_encrypted:
+      description: Whether the snapshot is encrypted.
+      returned: when the snapshot exists or is about to
+      type: bool
+      sample: true
+    kms_key_id:
+      description: The KMS key of an encrypted snapshot.
+      returned: when AWS reports it
+      type: str
+      sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab
+    db_cluster_snapshot_arn:
+      description: The snapshot's ARN.
+      returned: when the snapshot exists or is about to
+      type: str
+      sample: arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-before-upgrade
+    source_db_cluster_snapshot_arn:
+      description: For a copy, the ARN of the snapshot it was copied from.
+      returned: when AWS reports it
+      type: str
+      sample: arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly
+    iam_database_authentication_enabled:
+      description: Whether IAM database authentication was enabled on the source cluster.
+      returned: when the snapshot exists or is about to
+      type: bool
+      sample: false
+    storage_type:
+      description: The storage type of the source cluster.
+      returned: when AWS reports it
+      type: str
+      sample: standard
+    tags:
+      description: The snapshot's tags as a dictionary.
+      returned: when the snapshot exists or is about to
+      type: dict
+      sample: {"purpose": "pre-upgrade", "owner": "data-platform"}
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import RETRY_DECORATOR
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import NeptuneSnapshotApi
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
+from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
+
+ARGUMENT_SPEC = dict(
+    db_cluster_snapshot_identifier=dict(type="str", required=True, aliases=["id", "snapshot_id", "snapshot_name"]),
+    db_cluster_identifier=dict(type="str", aliases=["cluster_id"]),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    purge_tags=dict(type="bool", default=True),
+    wait=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=1200),
+)
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        request = build_request(module.params)
+    except InvalidInput as error:
+        module.fail_json(msg=str(error))
+
+    api = NeptuneSnapshotApi(module.client("neptune", retry_decorator=RETRY_DECORATOR))
+    try:
+        result = ensure_snapshot(api, request, check_mode=module.check_mode)
+    except (Refused, WaitFailed) as error:
+        module.fail_json(msg=str(error))
+    except AnsibleAWSError as error:
+        module.fail_json_aws_error(error)
+
+    if not module._diff:
+        del result["diff"]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
