@@ -73,10 +73,11 @@ class NeptuneSnapshotApi:
     returns: calls made with aws_retry=True are retried on throttling.
     """
 
-    def __init__(self, client, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, clock=None, sleep=None):
         self.client = client
-        self.clock = clock
-        self.sleep = sleep
+        # Looked up at run time so that tests can stand in a fake clock.
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
 
     def describe_snapshot(self, snapshot_id: str) -> dict | None:
         """The snapshot's facts without tags, or None when there is none."""

@@ -42,15 +42,17 @@ def _wait(api, request, plan, facts: dict) -> dict:
     def read():
         return api.describe_snapshot(request.snapshot_id)
 
+    def wait_until(goal, snapshot):
+        return wait_for_snapshot(
+            read, request.snapshot_id, goal, request.wait_timeout, PENDING_STATUSES, snapshot, api.clock, api.sleep
+        )
+
     if plan.action == DELETE:
         # Read anew: a delete that AWS finishes at once costs no poll interval.
-        wait_for_snapshot(read, request.snapshot_id, ABSENT, request.wait_timeout, PENDING_STATUSES, snapshot=read())
+        wait_until(ABSENT, read())
         return facts
     if request.state == "present" and facts.get("status") != AVAILABLE:
-        final = wait_for_snapshot(
-            read, request.snapshot_id, AVAILABLE, request.wait_timeout, PENDING_STATUSES, snapshot=facts
-        )
-        return dict(final, tags=facts.get("tags", {}))
+        return dict(wait_until(AVAILABLE, facts), tags=facts.get("tags", {}))
     return facts
 
 

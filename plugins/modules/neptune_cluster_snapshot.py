@@ -133,7 +133,7 @@ db_cluster_snapshot:
   contains:
     availability_zones:
       description: The Availability Zones the snapshot's instances can be restored in.
-      returned: when the snapshot exists
+      returned: when AWS reports it
       type: list
       elements: str
       sample: ["us-east-1a", "us-east-1b"]
@@ -229,7 +229,7 @@ db_cluster_snapshot:
       sample: arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly
     iam_database_authentication_enabled:
       description: Whether IAM database authentication was enabled on the source cluster.
-      returned: when the snapshot exists or is about to
+      returned: when AWS reports it
       type: bool
       sample: false
     storage_type:

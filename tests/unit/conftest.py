@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures shared by the unit tests: neptune clients (stubbed or on moto) that count their calls."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+REGION = "us-east-1"
+# Same retry policy as the module's, without the sleeping.
+FAST_RETRY = AWSRetry.jittered_backoff(retries=4, delay=0, max_delay=0)
+
+
+class CallLog(list):
+    """The operation names a client was asked for, in order."""
+
+    def attach(self, client):
+        client.meta.events.register("before-call.*.*", self._record)
+        return self
+
+    def _record(self, model, **_kwargs):
+        self.append(model.name)
+
+    @property
+    def writes(self):
+        return [name for name in self if not name.startswith(("Describe", "List"))]
+
+
+def new_client():
+    return boto3.client(
+        "neptune", region_name=REGION, aws_access_key_id="testing-key", aws_secret_access_key="testing-secret"
+    )
+
+
+@pytest.fixture(autouse=True)
+def aws_environment(monkeypatch):
+    """No real credentials or profiles can leak into a test."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+
+
+@pytest.fixture
+def stubbed():
+    """(retrying client, Stubber, call log): every call must be one the test queued."""
+    client = new_client()
+    calls = CallLog().attach(client)
+    with Stubber(client) as stubber:
+        yield RetryingBotoClientWrapper(client, FAST_RETRY), stubber, calls
+        stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def moto_neptune():
+    """(retrying client on an in-process moto, raw client, call log)."""
+    with mock_aws():
+        client = new_client()
+        calls = CallLog().attach(client)
+        yield RetryingBotoClientWrapper(client, FAST_RETRY), client, calls
+
+
+@pytest.fixture
+def run_module(monkeypatch, capsys):
+    """Run a module's main() with args against a given client; returns the parsed result."""
+
+    def run(main, args, client, check_mode=False, diff=False):
+        monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *a, **kw: client)
+        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        with patch_module_args(module_args):
+            with pytest.raises(SystemExit):
+                main()
+        return json.loads(capsys.readouterr().out)
+
+    return run
