@@ -9,18 +9,29 @@ _req="$_repo_root/tests/requirements.txt"
 _want="$(sha256sum "$_req" | cut -d' ' -f1)"
 _stamp="$GRAPHOPS_VENV/.requirements.sha256"
 
-if [[ ! -x "$GRAPHOPS_VENV/bin/python" || "$(cat "$_stamp" 2>/dev/null)" != "$_want" ]]; then
+# Serialize concurrent runs (e.g. two shells): one builds, the others wait.
+mkdir -p "$(dirname "$GRAPHOPS_VENV")"
+exec {_lockfd}>"$GRAPHOPS_VENV.lock"
+flock "$_lockfd"
+# The import check catches a venv damaged after it was stamped (cheap, ~0.5s).
+if [[ "$(cat "$_stamp" 2>/dev/null)" != "$_want" ]] ||
+    ! "$GRAPHOPS_VENV/bin/python" -c 'import ansible.cli, ansible_test, boto3, moto.server, pytest' 2>/dev/null; then
     # ansible-test sanity is run with --python 3.11, so the venv must be 3.11.
     _py="${GRAPHOPS_PYTHON:-$(command -v python3.11 || command -v python3)}"
     echo "venv: installing $_req into $GRAPHOPS_VENV (python: $_py)"
-    rm -rf "$GRAPHOPS_VENV"
-    "$_py" -m venv "$GRAPHOPS_VENV"
-    "$GRAPHOPS_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-    "$GRAPHOPS_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$_req"
-    echo "$_want" > "$_stamp"
+    # Chained so a failure aborts even if the caller has no `set -e`; the stamp
+    # is written last, so a half-built venv is rebuilt next time.
+    if ! { rm -rf "$GRAPHOPS_VENV" &&
+        "$_py" -m venv "$GRAPHOPS_VENV" &&
+        "$GRAPHOPS_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
+        "$GRAPHOPS_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$_req" &&
+        echo "$_want" > "$_stamp"; }; then
+        echo "venv: installation failed" >&2; exec {_lockfd}>&-; return 1
+    fi
 fi
+exec {_lockfd}>&-  # release the lock
 
 export VIRTUAL_ENV="$GRAPHOPS_VENV"
 export PATH="$GRAPHOPS_VENV/bin:$PATH"
 hash -r
-unset _repo_root _req _want _stamp _py
+unset _repo_root _req _want _stamp _py _lockfd
