@@ -19,7 +19,8 @@ trap cleanup EXIT
 
 assemble_collection "$WORKDIR" >/dev/null
 export ANSIBLE_COLLECTIONS_PATH="$WORKDIR"
-export ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
+ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
+export ANSIBLE_PYTHON_INTERPRETER
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 # moto accepts any credentials; these are placeholders, not secrets.
 export AWS_ACCESS_KEY_ID=demo-access-key AWS_SECRET_ACCESS_KEY=demo-secret-key AWS_DEFAULT_REGION=us-east-1

@@ -200,4 +200,3 @@ def make_plan(request: SnapshotRequest, snapshot: dict | None, cluster: dict | N
         tags_to_set=to_set,
         tags_to_remove=to_remove,
     )
-

@@ -18,7 +18,7 @@ description:
     snapshots are visible to it; the module refuses to snapshot them, change them or delete them.
   - Never deletes automated snapshots, and never touches a snapshot taken from another cluster than O(db_cluster_identifier).
 author:
-  - graphops engineers
+  - graphops engineers (@graphops)
 options:
   db_cluster_snapshot_identifier:
     description:
@@ -59,8 +59,8 @@ options:
 notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
   - Diff mode shows whether the snapshot exists, its identifier, its cluster and its tags, before and after.
-  - Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
-    starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -).
+  - "Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
+    starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -)."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
     C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
 extends_documentation_fragment:

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Fault-injecting HTTP proxy between boto3 (Neptune, AWS query protocol) and a moto server.
 
 Usage: python aws_proxy.py --listen-port P --upstream http://127.0.0.1:M

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Start/stop the local AWS stand-in: a moto server plus aws_proxy.py in front of it.
 
   python local_aws.py start --state-dir DIR   # prints the proxy URL, writes DIR/local_aws.json
@@ -86,7 +86,7 @@ def _wait_ready(procs_and_urls, timeout):
             if _answers(url):
                 pending.remove((name, proc, url, log))
         if pending and time.monotonic() > deadline:
-            name, _, url, log = pending[0]
+            name, _pid, url, log = pending[0]
             raise LocalAwsError("%s did not answer at %s within %gs; %s:\n%s"
                                 % (name, url, timeout, log, _log_tail(log)))
         if pending:

@@ -51,7 +51,7 @@ def test_status_rule_reports_creating_twice_then_available(neptune, proxy):
     proxy.clear_calls()
     # Upper-case on purpose: matching is case-insensitive.
     proxy.add_rule(type="status", snapshot=name.upper(), statuses=["creating", "creating"], progress=40)
-    seen = [statuses(neptune) for _ in range(3)]
+    seen = [statuses(neptune) for _attempt in range(3)]
     assert [s[name] for s in seen] == [("creating", 40), ("creating", 40), ("available", 100)]
     # Only the matching <DBClusterSnapshot> element is rewritten.
     assert all(s[other] == ("available", 100) for s in seen)
@@ -65,14 +65,14 @@ def test_status_rule_forever_and_create_answer(neptune, proxy):
     created = neptune.create_db_cluster_snapshot(DBClusterIdentifier="c1", DBClusterSnapshotIdentifier=name)
     assert created["DBClusterSnapshot"]["Status"] == "creating"
     assert created["DBClusterSnapshot"]["PercentProgress"] == 0
-    for _ in range(4):
+    for _attempt in range(4):
         assert statuses(neptune)[name] == ("creating", 0)
 
 
 def test_throttle_twice_then_success_never_reaches_moto(neptune, make_neptune, proxy, local_aws_info):
     name = "throttled-%s" % uuid.uuid4().hex[:8]
     proxy.add_rule(type="fault", action="CreateDBClusterSnapshot", fault="throttle", times=2)
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises(ClientError) as exc_info:
             neptune.create_db_cluster_snapshot(DBClusterIdentifier="c1", DBClusterSnapshotIdentifier=name)
         assert error_code(exc_info) == "Throttling"
@@ -129,7 +129,7 @@ def test_drop_closes_connection(neptune, proxy):
 def test_every_kth_call_forever(neptune, proxy):
     proxy.add_rule(type="fault", action="DescribeDBClusterSnapshots", fault="throttle", every=2, times=-1)
     outcomes = []
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             neptune.describe_db_cluster_snapshots()
             outcomes.append("ok")
@@ -176,7 +176,7 @@ def test_control_api(neptune, proxy):
 def test_local_aws_cli_start_stop(tmp_path):
     script = str(SUPPORT_DIR / "local_aws.py")
     run = [sys.executable, script]
-    started = subprocess.run(run + ["start", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    started = subprocess.run(run + ["start", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, check=False)
     assert started.returncode == 0, started.stderr
     info = json.loads((tmp_path / "local_aws.json").read_text())
     try:
@@ -184,11 +184,11 @@ def test_local_aws_cli_start_stop(tmp_path):
         assert info["proxy_url"].startswith("http://127.0.0.1:") and info["moto_url"].startswith("http://127.0.0.1:")
         assert (tmp_path / "moto.log").exists() and (tmp_path / "proxy.log").exists()
         # A second start must refuse rather than orphan the running pair.
-        again = subprocess.run(run + ["start", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60)
+        again = subprocess.run(run + ["start", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, check=False)
         assert again.returncode == 1 and "already running" in again.stderr
     finally:
-        for _ in range(2):  # idempotent
-            stopped = subprocess.run(run + ["stop", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60)
+        for _attempt in range(2):  # idempotent
+            stopped = subprocess.run(run + ["stop", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, check=False)
             assert stopped.returncode == 0, stopped.stderr
     assert not (tmp_path / "local_aws.json").exists()
     for pid in (info["moto_pid"], info["proxy_pid"]):

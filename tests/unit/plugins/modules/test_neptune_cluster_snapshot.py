@@ -312,7 +312,7 @@ def queue_tags(stubber, tags=None):
 
 def test_throttled_reads_are_retried(stubbed, run_module):
     client, stubber, calls = stubbed
-    for _ in range(3):
+    for _attempt in range(3):
         stubber.add_client_error("describe_db_cluster_snapshots", "Throttling", http_status_code=400)
     queue_describe(stubber, "available")
     stubber.add_client_error("list_tags_for_resource", "Throttling", http_status_code=400)
@@ -383,7 +383,7 @@ def test_failed_snapshot_fails_at_once(stubbed, run_module, fake_time):
 def test_busy_cluster_is_retried_until_it_is_free(stubbed, run_module, fake_time):
     client, stubber, calls = stubbed
     queue_missing_then_cluster(stubber)
-    for _ in range(3):
+    for _attempt in range(3):
         stubber.add_client_error("create_db_cluster_snapshot", "InvalidDBClusterStateFault", http_status_code=400)
     stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": api_snapshot()})
     result = run(run_module, client, id="snap", cluster_id="graph")
@@ -394,7 +394,7 @@ def test_busy_cluster_is_retried_until_it_is_free(stubbed, run_module, fake_time
 def test_busy_cluster_fails_clearly_after_wait_timeout(stubbed, run_module, fake_time):
     client, stubber, calls = stubbed
     queue_missing_then_cluster(stubber)
-    for _ in range(6):
+    for _attempt in range(6):
         stubber.add_client_error("create_db_cluster_snapshot", "InvalidDBClusterStateFault", http_status_code=400)
     result = run(run_module, client, id="snap", cluster_id="graph", wait_timeout=30)
     assert result["failed"]
