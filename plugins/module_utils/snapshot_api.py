@@ -139,9 +139,13 @@ class NeptuneSnapshotApi:
         facts["tags"] = dict(tags or {})
         return facts
 
-    def delete_snapshot(self, snapshot_id: str) -> None:
+    def delete_snapshot(self, snapshot_id: str, status: str | None = None) -> None:
+        description = f"delete DB cluster snapshot {snapshot_id!r}"
+        if status not in (None, "available"):
+            # AWS only deletes available snapshots: say which status stood in the way.
+            description += f" (its status was {status!r}; wait: true waits for it to become available first)"
         try:
-            with aws_call(f"delete DB cluster snapshot {snapshot_id!r}", missing_code=NOT_FOUND_SNAPSHOT):
+            with aws_call(description, missing_code=NOT_FOUND_SNAPSHOT):
                 self.client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True)
         except MissingResource:
             pass  # Gone already: that is what was asked.

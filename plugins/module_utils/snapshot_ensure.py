@@ -10,27 +10,43 @@ same `changed` and the predicted facts.
 
 from __future__ import annotations
 
-from .snapshot_plan import CREATE, DELETE, PENDING_STATUSES, UPDATE_TAGS, make_plan
+from .snapshot_plan import CREATE, DELETE, NEPTUNE_ENGINE, PENDING_STATUSES, UPDATE_TAGS, make_plan
 from .waiting import ABSENT, AVAILABLE, wait_for_snapshot
 
 
 def _read_snapshot_for_plan(api, request):
     """The current snapshot with its tags; tags are only read for a snapshot the module may touch."""
     snapshot = api.describe_snapshot(request.snapshot_id)
-    if snapshot is not None and snapshot.get("engine") == "neptune":
+    if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE:
         snapshot["tags"] = api.read_tags(snapshot)
     return snapshot
+
+
+def _wait_until(api, request, goal, snapshot):
+    return wait_for_snapshot(
+        lambda: api.describe_snapshot(request.snapshot_id),
+        request.snapshot_id,
+        goal,
+        request.wait_timeout,
+        PENDING_STATUSES,
+        snapshot,
+        api.clock,
+        api.sleep,
+    )
 
 
 def _apply(api, request, plan) -> dict:
     if plan.action == CREATE:
         return api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, request.wait_timeout)
     if plan.action == DELETE:
-        api.delete_snapshot(request.snapshot_id)
+        status = plan.facts.get("status")
+        if request.wait and status in PENDING_STATUSES:
+            # AWS refuses to delete a snapshot still being created; with wait, let it finish first.
+            status = _wait_until(api, request, AVAILABLE, plan.facts)["status"]
+        api.delete_snapshot(request.snapshot_id, status)
         return plan.facts
     if plan.action == UPDATE_TAGS:
-        # Removals first: a failure between the calls then leaves fewer of the
-        # old tags, never a mix the re-run could not tell apart from intent.
+        # Removals first, so that replacing tags never goes over the per-resource tag limit.
         if plan.tags_to_remove:
             api.remove_tags(plan.facts, plan.tags_to_remove)
         if plan.tags_to_set:
@@ -39,20 +55,12 @@ def _apply(api, request, plan) -> dict:
 
 
 def _wait(api, request, plan, facts: dict) -> dict:
-    def read():
-        return api.describe_snapshot(request.snapshot_id)
-
-    def wait_until(goal, snapshot):
-        return wait_for_snapshot(
-            read, request.snapshot_id, goal, request.wait_timeout, PENDING_STATUSES, snapshot, api.clock, api.sleep
-        )
-
     if plan.action == DELETE:
         # Read anew: a delete that AWS finishes at once costs no poll interval.
-        wait_until(ABSENT, read())
+        _wait_until(api, request, ABSENT, api.describe_snapshot(request.snapshot_id))
         return facts
     if request.state == "present" and facts.get("status") != AVAILABLE:
-        return dict(wait_until(AVAILABLE, facts), tags=facts.get("tags", {}))
+        return dict(_wait_until(api, request, AVAILABLE, facts), tags=facts.get("tags", {}))
     return facts
 
 

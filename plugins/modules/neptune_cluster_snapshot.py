@@ -45,7 +45,9 @@ options:
   wait:
     description:
       - Wait until the snapshot is V(available) (O(state=present)) or gone (O(state=absent)), polling every 5 seconds.
-      - A run that finds the snapshot still being created waits for it too.
+      - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
+        being created is waited for until it is available, since AWS deletes only available snapshots.
+      - Check mode never waits.
       - A snapshot that turns V(failed), or that is not there by O(wait_timeout), fails the task with its last
         status and progress.
     type: bool

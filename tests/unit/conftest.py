@@ -78,11 +78,16 @@ def run_module(monkeypatch, capsys):
     """Run a module's main() with args against a given client; returns the parsed result."""
 
     def run(main, args, client, check_mode=False, diff=False):
-        monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *a, **kw: client)
+        def make_client(_module, service, retry_decorator=None):
+            run.client_requests.append((service, retry_decorator))
+            return client
+
+        monkeypatch.setattr(AnsibleAWSModule, "client", make_client)
         module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
         with patch_module_args(module_args):
             with pytest.raises(SystemExit):
                 main()
         return json.loads(capsys.readouterr().out)
 
+    run.client_requests = []
     return run

@@ -82,6 +82,12 @@ def test_create_with_tags_costs_three_calls_and_tags_in_the_create_call(neptune,
     assert "diff" not in result
 
 
+def test_module_asks_for_a_neptune_client_that_retries_throttling(neptune, run_module):
+    client, _raw, _calls = neptune
+    run(run_module, client, id="snap", cluster_id="graph")
+    assert run_module.client_requests == [("neptune", snapshot_api.RETRY_DECORATOR)]
+
+
 def test_identical_rerun_costs_two_calls_and_changes_nothing(neptune, run_module):
     client, _raw, calls = neptune
     first = run(run_module, client, id="snap", cluster_id="graph", tags={"env": "prod"})
@@ -444,3 +450,25 @@ def test_delete_and_tag_errors_name_the_snapshot(stubbed, run_module):
     stubber.add_client_error("delete_db_cluster_snapshot", "InvalidDBClusterSnapshotStateFault", http_status_code=400)
     result = run(run_module, client, id="snap", state="absent")
     assert result["failed"] and result["msg"].startswith("Failed to delete DB cluster snapshot 'snap'")
+
+
+def test_delete_with_wait_lets_a_creating_snapshot_finish_first(stubbed, run_module, fake_time):
+    client, stubber, calls = stubbed
+    queue_describe(stubber, "creating")
+    queue_tags(stubber)
+    queue_describe(stubber, "available")
+    stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
+    stubber.add_client_error("describe_db_cluster_snapshots", "DBClusterSnapshotNotFoundFault", http_status_code=404)
+    result = run(run_module, client, id="snap", state="absent", wait=True)
+    assert result["changed"] and result["db_cluster_snapshot"]["status"] == "creating"
+    assert calls == [DESCRIBE, TAGS, DESCRIBE, "DeleteDBClusterSnapshot", DESCRIBE]
+    assert fake_time.sleeps == [5]
+
+
+def test_delete_of_a_creating_snapshot_without_wait_says_why_it_failed(stubbed, run_module):
+    client, stubber, _calls = stubbed
+    queue_describe(stubber, "creating")
+    queue_tags(stubber)
+    stubber.add_client_error("delete_db_cluster_snapshot", "InvalidDBClusterSnapshotStateFault", http_status_code=400)
+    result = run(run_module, client, id="snap", state="absent")
+    assert result["failed"] and "its status was 'creating'" in result["msg"] and "wait: true" in result["msg"]
