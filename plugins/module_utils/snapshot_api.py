@@ -35,6 +35,8 @@ NOT_FOUND_SNAPSHOT = "DBClusterSnapshotNotFoundFault"
 NOT_FOUND_CLUSTER = "DBClusterNotFoundFault"
 BUSY_CLUSTER = "InvalidDBClusterStateFault"
 QUOTA_EXCEEDED = "SnapshotQuotaExceeded"
+# The snapshot attribute that lists the accounts allowed to restore (share) it.
+RESTORE_ATTRIBUTE = "restore"
 
 
 def error_code(error: Exception) -> str | None:
@@ -98,6 +100,18 @@ class NeptuneSnapshotApi:
         with aws_call(f"list the tags of DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"):
             response = self.client.list_tags_for_resource(ResourceName=arn, aws_retry=True)
         return boto3_tag_list_to_ansible_dict(response.get("TagList", []))
+
+    def read_shared_accounts(self, snapshot_id: str) -> list:
+        """The accounts (or 'all') allowed to restore the snapshot, sorted."""
+        with aws_call(f"read the sharing of DB cluster snapshot {snapshot_id!r}"):
+            response = self.client.describe_db_cluster_snapshot_attributes(
+                DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True
+            )
+        attributes = response.get("DBClusterSnapshotAttributesResult", {}).get("DBClusterSnapshotAttributes", [])
+        for attribute in attributes:
+            if attribute.get("AttributeName") == RESTORE_ATTRIBUTE:
+                return sorted(attribute.get("AttributeValues") or [])
+        return []
 
     def describe_cluster(self, cluster_id: str, purpose: str) -> dict | None:
         """The DescribeDBClusters entry (CamelCase, normalized), or None when there is none."""
