@@ -35,6 +35,11 @@ NOT_FOUND_SNAPSHOT = "DBClusterSnapshotNotFoundFault"
 NOT_FOUND_CLUSTER = "DBClusterNotFoundFault"
 BUSY_CLUSTER = "InvalidDBClusterStateFault"
 QUOTA_EXCEEDED = "SnapshotQuotaExceeded"
+BAD_SNAPSHOT_STATE = "InvalidDBClusterSnapshotStateFault"
+ERROR_HINTS = {
+    QUOTA_EXCEEDED: "the manual DB cluster snapshot quota of this account and region is reached; "
+    "delete old manual snapshots or ask AWS for a higher quota",
+}
 # The snapshot attribute that lists the accounts allowed to restore (share) it.
 RESTORE_ATTRIBUTE = "restore"
 
@@ -45,18 +50,22 @@ def error_code(error: Exception) -> str | None:
 
 
 @contextlib.contextmanager
-def aws_call(description: str, missing_code: str | None = None):
-    """Turn SDK errors into AnsibleAWSError("Failed to <description>").
+def aws_call(description: str, missing_code: str | None = None, hints: dict | None = None):
+    """Turn SDK errors into AnsibleAWSError("Failed to <description>[: <hint>]").
 
     With missing_code, that error code means "not there" and is left to the
-    caller, which catches MissingResource.
+    caller, which catches MissingResource. hints add a sentence for error codes
+    whose AWS message does not say what to do.
     """
     try:
         yield
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-        if missing_code is not None and error_code(error) == missing_code:
+        code = error_code(error)
+        if missing_code is not None and code == missing_code:
             raise MissingResource() from error
-        raise AnsibleAWSError(message=f"Failed to {description}", exception=error) from error
+        hint = dict(ERROR_HINTS, **(hints or {})).get(code)
+        message = f"Failed to {description}" + (f": {hint}" if hint else "")
+        raise AnsibleAWSError(message=message, exception=error) from error
 
 
 class MissingResource(Exception):
@@ -81,19 +90,35 @@ class NeptuneSnapshotApi:
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep
 
+    def _describe_snapshots(self, description: str, **request) -> list:
+        try:
+            with aws_call(description, missing_code=NOT_FOUND_SNAPSHOT):
+                response = self.client.describe_db_cluster_snapshots(aws_retry=True, **request)
+        except MissingResource:
+            return []
+        return [snapshot_facts(api_snapshot) for api_snapshot in response.get("DBClusterSnapshots", [])]
+
     def describe_snapshot(self, snapshot_id: str) -> dict | None:
         """The snapshot's facts without tags, or None when there is none."""
-        try:
-            with aws_call(f"describe DB cluster snapshot {snapshot_id!r}", missing_code=NOT_FOUND_SNAPSHOT):
-                response = self.client.describe_db_cluster_snapshots(
-                    DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True
-                )
-        except MissingResource:
-            return None
-        for api_snapshot in response.get("DBClusterSnapshots", []):
-            if api_snapshot.get("DBClusterSnapshotIdentifier", "").lower() == snapshot_id:
-                return snapshot_facts(api_snapshot)
-        return None
+        found = self._describe_snapshots(
+            f"describe DB cluster snapshot {snapshot_id!r}", DBClusterSnapshotIdentifier=snapshot_id
+        )
+        return next((s for s in found if s["db_cluster_snapshot_identifier"].lower() == snapshot_id), None)
+
+    def describe_source(self, source) -> dict | None:
+        """The copy source's facts (a SnapshotSource), or None when it cannot be found."""
+        description = f"describe the source DB cluster snapshot {source.reference!r}"
+        request = {}
+        if source.identifier.startswith("rds:"):
+            request["SnapshotType"] = "automated"  # AWS finds automated snapshots by name only so
+        if source.arn is None:
+            found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
+            return next((s for s in found if s["db_cluster_snapshot_identifier"].lower() == source.identifier), None)
+        # A snapshot shared from another account is found by its ARN; one of this account by its name.
+        found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.arn, IncludeShared=True)
+        if not found:
+            found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
+        return next((s for s in found if s.get("db_cluster_snapshot_arn", "").lower() == source.arn.lower()), None)
 
     def read_tags(self, snapshot: dict) -> dict:
         arn = snapshot["db_cluster_snapshot_arn"]
@@ -131,7 +156,8 @@ class NeptuneSnapshotApi:
         if tags:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
-        try:
+        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {busy_timeout:g} s"
+        with aws_call(description, hints={BUSY_CLUSTER: busy_hint}):
             response = call_while_busy(
                 lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
                 is_busy=lambda error: error_code(error) == BUSY_CLUSTER,
@@ -139,27 +165,50 @@ class NeptuneSnapshotApi:
                 clock=self.clock,
                 sleep=self.sleep,
             )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            code = error_code(error)
-            if code == BUSY_CLUSTER:
-                description += f" (the cluster stayed busy for the whole wait_timeout of {busy_timeout:g} s)"
-            elif code == QUOTA_EXCEEDED:
-                description += (
-                    ": the manual DB cluster snapshot quota of this account and region is reached; "
-                    "delete old manual snapshots or ask AWS for a higher quota"
-                )
-            raise AnsibleAWSError(message=f"Failed to {description}", exception=error) from error
         facts = snapshot_facts(response["DBClusterSnapshot"])
         facts["tags"] = dict(tags or {})
         return facts
 
+    def copy_snapshot(self, request) -> dict:
+        """Copy request.source to request.snapshot_id, with KMS key, tags and source region as asked."""
+        source = request.source
+        call = {
+            "SourceDBClusterSnapshotIdentifier": source.reference,
+            "TargetDBClusterSnapshotIdentifier": request.snapshot_id,
+        }
+        if request.kms_key_id:
+            call["KmsKeyId"] = request.kms_key_id
+        if request.copy_tags:
+            call["CopyTags"] = True
+        if request.tags:
+            call["Tags"] = ansible_dict_to_boto3_tag_list(request.tags)
+        if source.region:
+            # botocore turns SourceRegion into the presigned URL a cross-region copy needs.
+            call["SourceRegion"] = source.region
+        description = f"copy DB cluster snapshot {source.reference!r} to {request.snapshot_id!r}"
+        with aws_call(description):
+            response = self.client.copy_db_cluster_snapshot(aws_retry=True, **call)
+        return snapshot_facts(response["DBClusterSnapshot"])
+
+    def modify_sharing(self, snapshot_id: str, to_add: list, to_remove: list) -> None:
+        """Add and remove accounts allowed to restore the snapshot, in one call."""
+        call = {"DBClusterSnapshotIdentifier": snapshot_id, "AttributeName": RESTORE_ATTRIBUTE}
+        if to_add:
+            call["ValuesToAdd"] = list(to_add)
+        if to_remove:
+            call["ValuesToRemove"] = list(to_remove)
+        with aws_call(f"share DB cluster snapshot {snapshot_id!r} (add {to_add}, remove {to_remove})"):
+            self.client.modify_db_cluster_snapshot_attribute(aws_retry=True, **call)
+
     def delete_snapshot(self, snapshot_id: str, status: str | None = None) -> None:
-        description = f"delete DB cluster snapshot {snapshot_id!r}"
-        if status not in (None, "available"):
-            # AWS only deletes available snapshots: say which status stood in the way.
-            description += f" (its status was {status!r}; wait: true waits for it to become available first)"
+        # AWS only deletes available snapshots: say which status stood in the way.
+        hint = f"its status was {status!r}; wait: true waits for it to become available first"
         try:
-            with aws_call(description, missing_code=NOT_FOUND_SNAPSHOT):
+            with aws_call(
+                f"delete DB cluster snapshot {snapshot_id!r}",
+                missing_code=NOT_FOUND_SNAPSHOT,
+                hints={BAD_SNAPSHOT_STATE: hint} if status not in (None, "available") else None,
+            ):
                 self.client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True)
         except MissingResource:
             pass  # Gone already: that is what was asked.

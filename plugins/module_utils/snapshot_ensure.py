@@ -10,16 +10,42 @@ same `changed` and the predicted facts.
 
 from __future__ import annotations
 
-from .snapshot_plan import CREATE, DELETE, NEPTUNE_ENGINE, PENDING_STATUSES, UPDATE_TAGS, make_plan
-from .waiting import ABSENT, AVAILABLE, wait_for_snapshot
+from .snapshot_plan import AVAILABLE
+from .snapshot_plan import COPY
+from .snapshot_plan import CREATE
+from .snapshot_plan import DELETE
+from .snapshot_plan import NEPTUNE_ENGINE
+from .snapshot_plan import PENDING_STATUSES
+from .snapshot_plan import make_plan
+from .snapshot_plan import tag_changes
+from .waiting import ABSENT
+from .waiting import wait_for_snapshot
 
 
 def _read_snapshot_for_plan(api, request):
-    """The current snapshot with its tags; tags are only read for a snapshot the module may touch."""
+    """The current snapshot with its tags (and sharing, when the task manages it).
+
+    Tags and sharing are only read for a snapshot the module may touch.
+    """
     snapshot = api.describe_snapshot(request.snapshot_id)
     if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE:
         snapshot["tags"] = api.read_tags(snapshot)
+        if request.shared_accounts is not None:
+            snapshot["shared_accounts"] = api.read_shared_accounts(request.snapshot_id)
     return snapshot
+
+
+def _read_origin(api, source_api, request):
+    """What a new snapshot is made from: (cluster, source, source tags); only what the plan needs."""
+    if request.source is None:
+        if request.cluster_id is None:
+            return None, None, None
+        return api.describe_cluster(request.cluster_id, f"to snapshot it as {request.snapshot_id!r}"), None, None
+    source = source_api.describe_source(request.source)
+    source_tags = None
+    if request.copy_tags and source is not None and source.get("engine") == NEPTUNE_ENGINE:
+        source_tags = source_api.read_tags(source)
+    return None, source, source_tags
 
 
 def _wait_until(api, request, goal, snapshot):
@@ -35,9 +61,36 @@ def _wait_until(api, request, goal, snapshot):
     )
 
 
-def _apply(api, request, plan) -> dict:
+def _available(api, request, facts: dict) -> dict:
+    """The snapshot once available, keeping the facts the API does not describe."""
+    if facts.get("status") == AVAILABLE:
+        return facts
+    described = _wait_until(api, request, AVAILABLE, facts)
+    return dict(facts, **described)
+
+
+def _make(api, request, plan) -> dict:
     if plan.action == CREATE:
         return api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, request.wait_timeout)
+    facts = api.copy_snapshot(request)
+    planned_tags = plan.facts["tags"]
+    if request.copy_tags:
+        # What AWS copied is read back, then brought to the plan, so a re-run finds nothing to change.
+        copied = dict(facts, tags=api.read_tags(facts))
+        to_set, to_remove = tag_changes(copied["tags"], planned_tags, purge=True)
+        _change_tags(api, copied, to_set, to_remove)
+    return dict(facts, tags=planned_tags)
+
+
+def _change_tags(api, snapshot, to_set, to_remove) -> None:
+    # Removals first, so that replacing tags never goes over the per-resource tag limit.
+    if to_remove:
+        api.remove_tags(snapshot, to_remove)
+    if to_set:
+        api.add_tags(snapshot, to_set)
+
+
+def _apply(api, request, plan) -> dict:
     if plan.action == DELETE:
         status = plan.facts.get("status")
         if request.wait and status in PENDING_STATUSES:
@@ -45,13 +98,18 @@ def _apply(api, request, plan) -> dict:
             status = _wait_until(api, request, AVAILABLE, plan.facts)["status"]
         api.delete_snapshot(request.snapshot_id, status)
         return plan.facts
-    if plan.action == UPDATE_TAGS:
-        # Removals first, so that replacing tags never goes over the per-resource tag limit.
-        if plan.tags_to_remove:
-            api.remove_tags(plan.facts, plan.tags_to_remove)
-        if plan.tags_to_set:
-            api.add_tags(plan.facts, plan.tags_to_set)
-    return plan.facts
+
+    facts = plan.facts
+    if plan.action in (CREATE, COPY):
+        facts = _make(api, request, plan)
+    _change_tags(api, plan.facts, plan.tags_to_set, plan.tags_to_remove)
+    if plan.accounts_to_add or plan.accounts_to_remove:
+        # AWS shares available snapshots only, so sharing waits for a new snapshot whatever `wait` says.
+        facts = _available(api, request, facts)
+        api.modify_sharing(request.snapshot_id, plan.accounts_to_add, plan.accounts_to_remove)
+    if "shared_accounts" in plan.facts:
+        facts = dict(facts, shared_accounts=plan.facts["shared_accounts"])
+    return facts
 
 
 def _wait(api, request, plan, facts: dict) -> dict:
@@ -59,18 +117,21 @@ def _wait(api, request, plan, facts: dict) -> dict:
         # Read anew: a delete that AWS finishes at once costs no poll interval.
         _wait_until(api, request, ABSENT, api.describe_snapshot(request.snapshot_id))
         return facts
-    if request.state == "present" and facts.get("status") != AVAILABLE:
-        return dict(_wait_until(api, request, AVAILABLE, facts), tags=facts.get("tags", {}))
+    if request.state == "present":
+        return _available(api, request, facts)
     return facts
 
 
-def ensure_snapshot(api, request, check_mode: bool) -> dict:
-    """Bring the snapshot to the requested state; returns the module's result."""
+def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
+    """Bring the snapshot to the requested state; returns the module's result.
+
+    source_api reads the copy source when it is in another region (default: api).
+    """
     current = _read_snapshot_for_plan(api, request)
-    cluster = None
-    if current is None and request.state == "present" and request.cluster_id is not None:
-        cluster = api.describe_cluster(request.cluster_id, f"to snapshot it as {request.snapshot_id!r}")
-    plan = make_plan(request, current, cluster)
+    cluster = source = source_tags = None
+    if current is None and request.state == "present":
+        cluster, source, source_tags = _read_origin(api, source_api or api, request)
+    plan = make_plan(request, current, cluster, source, source_tags)
 
     facts = plan.facts
     if not check_mode:

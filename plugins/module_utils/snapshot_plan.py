@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from .validation import check_wait_timeout, normalize_identifier, normalize_tags
+from .validation import PUBLIC
+from .validation import SnapshotSource
+from .validation import check_wait_timeout
+from .validation import normalize_identifier
+from .validation import normalize_shared_accounts
+from .validation import normalize_tags
+from .validation import parse_source
 
 NEPTUNE_ENGINE = "neptune"
+AVAILABLE = "available"
 # Statuses from which a snapshot becomes available by itself.
 PENDING_STATUSES = ("creating", "copying")
 
 CREATE = "create"
+COPY = "copy"
 DELETE = "delete"
-UPDATE_TAGS = "update_tags"
+UPDATE = "update"
 NOTHING = "nothing"
 
 
@@ -34,15 +42,20 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class SnapshotRequest:
     snapshot_id: str
-    cluster_id: str | None
-    state: str
-    tags: dict | None
-    purge_tags: bool
-    wait: bool
-    wait_timeout: int
+    cluster_id: str | None = None
+    state: str = "present"
+    tags: dict | None = None
+    purge_tags: bool = True
+    wait: bool = False
+    wait_timeout: int = 1200
+    source: SnapshotSource | None = None
+    kms_key_id: str | None = None
+    copy_tags: bool = False
+    shared_accounts: list | None = None
+    purge_shared_accounts: bool = True
 
 
-def build_request(params: dict) -> SnapshotRequest:
+def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
     """Validate the module's parameters; raises InvalidInput before any AWS call."""
     cluster_id = params.get("db_cluster_identifier")
     return SnapshotRequest(
@@ -53,6 +66,11 @@ def build_request(params: dict) -> SnapshotRequest:
         purge_tags=params.get("purge_tags", True),
         wait=params.get("wait", False),
         wait_timeout=check_wait_timeout(params.get("wait_timeout", 1200)),
+        source=parse_source(params.get("source_db_cluster_snapshot_identifier"), params.get("source_region"), region),
+        kms_key_id=params.get("kms_key_id"),
+        copy_tags=params.get("copy_tags", False),
+        shared_accounts=normalize_shared_accounts(params.get("shared_accounts"), params.get("allow_public", False)),
+        purge_shared_accounts=params.get("purge_shared_accounts", True),
     )
 
 
@@ -65,6 +83,8 @@ class Plan:
     after: dict
     tags_to_set: dict = field(default_factory=dict)
     tags_to_remove: list = field(default_factory=list)
+    accounts_to_add: list = field(default_factory=list)
+    accounts_to_remove: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -83,7 +103,7 @@ def check_existing_snapshot(request: SnapshotRequest, snapshot: dict) -> None:
     if snapshot.get("snapshot_type") == "automated":
         raise Refused(
             f"Snapshot {snapshot_id!r} is an automated snapshot; AWS manages those and this module "
-            "never changes or deletes them"
+            "never changes, shares or deletes them"
         )
     source_cluster = (snapshot.get("db_cluster_identifier") or "").lower()
     if request.cluster_id is not None and source_cluster != request.cluster_id:
@@ -91,13 +111,27 @@ def check_existing_snapshot(request: SnapshotRequest, snapshot: dict) -> None:
             f"Snapshot {snapshot_id!r} exists but was taken from cluster {source_cluster!r}, "
             f"not from cluster {request.cluster_id!r}; nothing was changed"
         )
+    reported_source = snapshot.get("source_db_cluster_snapshot_arn")
+    if request.source is not None and reported_source and not _same_source(request.source, reported_source):
+        raise Refused(
+            f"Snapshot {snapshot_id!r} exists but was copied from {reported_source!r}, "
+            f"not from {request.source.reference!r}; nothing was changed"
+        )
+
+
+def _same_source(source: SnapshotSource, reported_arn: str) -> bool:
+    if source.arn is not None:
+        return reported_arn.lower() == source.arn.lower()
+    # Given as an identifier: a snapshot of this region and account, so the ARN's last part decides.
+    return reported_arn.lower().rpartition(":cluster-snapshot:")[2] == source.identifier
 
 
 def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None:
     """Refuse to snapshot a cluster that is missing or not Neptune."""
     if request.cluster_id is None:
         raise Refused(
-            f"Snapshot {request.snapshot_id!r} does not exist; db_cluster_identifier is required to create it"
+            f"Snapshot {request.snapshot_id!r} does not exist; db_cluster_identifier (to snapshot a cluster) "
+            "or source_db_cluster_snapshot_identifier (to copy a snapshot) is required to create it"
         )
     if cluster is None:
         raise Refused(
@@ -108,6 +142,31 @@ def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None
         raise Refused(
             f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} runs engine "
             f"{engine!r}, not {NEPTUNE_ENGINE!r}; this module snapshots Neptune clusters only"
+        )
+
+
+def check_copy_source(request: SnapshotRequest, source: dict | None) -> None:
+    """Refuse a copy that AWS would refuse, or that would copy something else than a Neptune snapshot."""
+    wanted = request.source.reference
+    what = f"Cannot copy {wanted!r} to {request.snapshot_id!r}"
+    if source is None:
+        raise Refused(f"{what}: the source snapshot was not found")
+    engine = source.get("engine")
+    if engine != NEPTUNE_ENGINE:
+        raise Refused(f"{what}: the source belongs to engine {engine!r}, not {NEPTUNE_ENGINE!r}")
+    status = source.get("status")
+    if status != AVAILABLE:
+        raise Refused(f"{what}: the source is not available yet (status {status!r}); copy it once it is")
+    encrypted = bool(source.get("storage_encrypted"))
+    if request.kms_key_id and not encrypted:
+        raise Refused(
+            f"{what}: the source is not encrypted, and AWS cannot encrypt an unencrypted snapshot by "
+            "copying it; leave kms_key_id out"
+        )
+    if encrypted and request.source.region and not request.kms_key_id:
+        raise Refused(
+            f"{what}: the source is encrypted and in region {request.source.region!r}; AWS requires "
+            "kms_key_id, a KMS key of this (the destination) region, to copy it across regions"
         )
 
 
@@ -134,23 +193,69 @@ def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict) -> dict:
             facts[fact] = cluster[cluster_key]
     if cluster.get("StorageEncrypted") and cluster.get("KmsKeyId"):
         facts["kms_key_id"] = cluster["KmsKeyId"]
-    cluster_arn = cluster.get("DBClusterArn") or ""
-    prefix, sep, _name = cluster_arn.rpartition(":cluster:")
-    if sep:
-        facts["db_cluster_snapshot_arn"] = f"{prefix}:cluster-snapshot:{request.snapshot_id}"
+    facts.update(_arn_for(request.snapshot_id, cluster.get("DBClusterArn") or "", ":cluster:"))
     return facts
+
+
+def predicted_copy_facts(request: SnapshotRequest, source: dict, source_tags: dict | None) -> dict:
+    """What the source and the request tell of a copy about to be made."""
+    kept_from_source = (
+        "db_cluster_identifier",
+        "engine",
+        "engine_version",
+        "port",
+        "master_username",
+        "storage_encrypted",
+        "iam_database_authentication_enabled",
+        "storage_type",
+        "cluster_create_time",
+        "allocated_storage",
+        "vpc_id",
+        "license_model",
+    )
+    facts = {key: source[key] for key in kept_from_source if source.get(key) is not None}
+    facts.update(
+        db_cluster_snapshot_identifier=request.snapshot_id,
+        snapshot_type="manual",
+        tags=copy_tags_result(source_tags or {}, request),
+    )
+    if source.get("db_cluster_snapshot_arn"):
+        facts["source_db_cluster_snapshot_arn"] = source["db_cluster_snapshot_arn"]
+    if request.kms_key_id:
+        facts["kms_key_id"] = request.kms_key_id
+    elif source.get("storage_encrypted") and source.get("kms_key_id"):
+        facts["kms_key_id"] = source["kms_key_id"]
+    if request.source.arn is None:
+        # Same region and account as the source: the copy's ARN is the source's with the new identifier.
+        facts.update(_arn_for(request.snapshot_id, source.get("db_cluster_snapshot_arn") or "", ":cluster-snapshot:"))
+    return facts
+
+
+def _arn_for(snapshot_id: str, sibling_arn: str, marker: str) -> dict:
+    prefix, sep, _name = sibling_arn.rpartition(marker)
+    return {"db_cluster_snapshot_arn": f"{prefix}:cluster-snapshot:{snapshot_id}"} if sep else {}
+
+
+def copy_tags_result(source_tags: dict, request: SnapshotRequest) -> dict:
+    """The tags a new copy ends with: the source's with copy_tags, then the task's tags with the usual rules."""
+    start = dict(source_tags) if request.copy_tags else {}
+    to_set, to_remove = tag_changes(start, request.tags, request.purge_tags)
+    return apply_tag_changes(start, to_set, to_remove)
 
 
 def diff_view(facts: dict | None) -> dict:
     """The part of a snapshot that diff mode shows."""
     if not facts:
         return {"exists": False}
-    return {
+    view = {
         "exists": True,
         "db_cluster_snapshot_identifier": facts.get("db_cluster_snapshot_identifier"),
         "db_cluster_identifier": facts.get("db_cluster_identifier"),
         "tags": dict(facts.get("tags") or {}),
     }
+    if "shared_accounts" in facts:
+        view["shared_accounts"] = list(facts["shared_accounts"])
+    return view
 
 
 def tag_changes(current: dict, desired: dict | None, purge: bool) -> tuple[dict, list]:
@@ -167,11 +272,45 @@ def apply_tag_changes(current: dict, to_set: dict, to_remove: list) -> dict:
     return tags
 
 
-def make_plan(request: SnapshotRequest, snapshot: dict | None, cluster: dict | None = None) -> Plan:
+def share_changes(current: list, desired: list | None, purge: bool) -> tuple[list, list]:
+    """Accounts to add and to remove; desired None leaves the sharing alone."""
+    if desired is None:
+        return [], []
+    to_add = sorted(set(desired) - set(current))
+    to_remove = sorted(set(current) - set(desired)) if purge else []
+    return to_add, to_remove
+
+
+def check_public_share(request: SnapshotRequest, facts: dict, accounts_to_add: list) -> None:
+    if PUBLIC in accounts_to_add and facts.get("storage_encrypted"):
+        raise Refused(
+            f"Snapshot {request.snapshot_id!r} is encrypted, and AWS never makes encrypted snapshots public "
+            "(shared_accounts 'all'); share it with account IDs instead"
+        )
+
+
+def _with_sharing(request: SnapshotRequest, facts: dict, current_accounts: list) -> tuple[dict, list, list]:
+    to_add, to_remove = share_changes(current_accounts, request.shared_accounts, request.purge_shared_accounts)
+    check_public_share(request, facts, to_add)
+    if request.shared_accounts is not None:
+        kept = set(current_accounts) - set(to_remove)
+        facts = dict(facts, shared_accounts=sorted(kept | set(to_add)))
+    return facts, to_add, to_remove
+
+
+def make_plan(
+    request: SnapshotRequest,
+    snapshot: dict | None,
+    cluster: dict | None = None,
+    source: dict | None = None,
+    source_tags: dict | None = None,
+) -> Plan:
     """Decide what to do.
 
-    snapshot: the current facts (snake_case, with tags) or None when there is none.
+    snapshot: the current facts (snake_case, with tags, and shared_accounts when
+    the task manages sharing) or None when there is none.
     cluster: the DescribeDBClusters entry of request.cluster_id; only read to create.
+    source, source_tags: the copy source's facts and tags; only read to copy.
     """
     before = diff_view(snapshot)
     if snapshot is not None:
@@ -183,20 +322,27 @@ def make_plan(request: SnapshotRequest, snapshot: dict | None, cluster: dict | N
         return Plan(DELETE, facts=snapshot, before=before, after=diff_view(None))
 
     if snapshot is None:
-        check_source_cluster(request, cluster)
-        facts = predicted_snapshot_facts(request, cluster)
-        return Plan(CREATE, facts=facts, before=before, after=diff_view(facts))
+        if request.source is not None:
+            check_copy_source(request, source)
+            action, facts = COPY, predicted_copy_facts(request, source, source_tags)
+        else:
+            check_source_cluster(request, cluster)
+            action, facts = CREATE, predicted_snapshot_facts(request, cluster)
+        facts, to_add, _none = _with_sharing(request, facts, [])
+        return Plan(action, facts=facts, before=before, after=diff_view(facts), accounts_to_add=to_add)
 
     current_tags = snapshot.get("tags") or {}
     to_set, to_remove = tag_changes(current_tags, request.tags, request.purge_tags)
-    if not to_set and not to_remove:
-        return Plan(NOTHING, facts=snapshot, before=before, after=before)
     facts = dict(snapshot, tags=apply_tag_changes(current_tags, to_set, to_remove))
+    facts, accounts_to_add, accounts_to_remove = _with_sharing(request, facts, snapshot.get("shared_accounts", []))
+    changes = to_set or to_remove or accounts_to_add or accounts_to_remove
     return Plan(
-        UPDATE_TAGS,
+        UPDATE if changes else NOTHING,
         facts=facts,
         before=before,
         after=diff_view(facts),
         tags_to_set=to_set,
         tags_to_remove=to_remove,
+        accounts_to_add=accounts_to_add,
+        accounts_to_remove=accounts_to_remove,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 IDENTIFIER_MAX_LENGTH = 63
 TAG_KEY_MAX_LENGTH = 128
@@ -39,7 +40,8 @@ def normalize_identifier(value, option: str) -> str:
     if value.lower().startswith("rds:"):
         raise InvalidInput(
             f"{option} {value!r} names an automated snapshot; automated snapshots are managed by AWS "
-            "and are never created or deleted by this module (copy one to keep it)"
+            "and are never created, changed, shared or deleted by this module (copy one with "
+            "source_db_cluster_snapshot_identifier to keep or share it)"
         )
     if (
         not 1 <= len(value) <= IDENTIFIER_MAX_LENGTH
@@ -100,6 +102,98 @@ def normalize_tags(tags) -> dict[str, str] | None:
     if problems:
         raise InvalidInput("Invalid tags: " + "; ".join(problems))
     return normalized
+
+
+MAX_SHARED_ACCOUNTS = 20
+PUBLIC = "all"
+_ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
+_SNAPSHOT_ARN_PATTERN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):rds:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
+    r"cluster-snapshot:(?P<identifier>.+)$"
+)
+
+
+@dataclass(frozen=True)
+class SnapshotSource:
+    """The snapshot to copy: its identifier, and its ARN and region when it was given as an ARN."""
+
+    identifier: str
+    arn: str | None = None
+    region: str | None = None
+    account: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """What CopyDBClusterSnapshot takes as SourceDBClusterSnapshotIdentifier."""
+        return self.arn or self.identifier
+
+
+def _normalize_source_identifier(value: str, option: str) -> str:
+    # A copy may start from an automated snapshot ("rds:<cluster>-<date>"): that is how one keeps it.
+    if value.lower().startswith("rds:"):
+        return "rds:" + normalize_identifier(value[4:], option)
+    return normalize_identifier(value, option)
+
+
+def parse_source(value, source_region, target_region) -> SnapshotSource | None:
+    """Check the copy source: an identifier in this region, or an ARN (needed for another region or account)."""
+    option = "source_db_cluster_snapshot_identifier"
+    if value is None:
+        if source_region is not None:
+            raise InvalidInput("source_region is only used with source_db_cluster_snapshot_identifier (a copy)")
+        return None
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{option} {value!r} is invalid: give a snapshot identifier or a cluster-snapshot ARN")
+    if not value.startswith("arn:"):
+        if source_region is not None and source_region != target_region:
+            raise InvalidInput(
+                f"{option} {value!r} must be an ARN (arn:aws:rds:<region>:<account>:cluster-snapshot:<id>) "
+                f"to copy from another region (source_region {source_region!r})"
+            )
+        return SnapshotSource(identifier=_normalize_source_identifier(value, option))
+    match = _SNAPSHOT_ARN_PATTERN.match(value)
+    if not match:
+        raise InvalidInput(
+            f"{option} {value!r} is not a valid DB cluster snapshot ARN; the form is "
+            "arn:aws:rds:<region>:<12-digit account>:cluster-snapshot:<identifier>"
+        )
+    arn_region = match["region"]
+    if source_region is not None and source_region != arn_region:
+        raise InvalidInput(
+            f"source_region {source_region!r} does not match the region {arn_region!r} of "
+            f"{option} {value!r}"
+        )
+    identifier = _normalize_source_identifier(match["identifier"], option)
+    arn = f"arn:{match['partition']}:rds:{arn_region}:{match['account']}:cluster-snapshot:{identifier}"
+    return SnapshotSource(
+        identifier=identifier,
+        arn=arn,
+        region=arn_region if arn_region != target_region else None,
+        account=match["account"],
+    )
+
+
+def normalize_shared_accounts(accounts, allow_public: bool) -> list | None:
+    """Check the accounts to share with: 12-digit account IDs, or 'all' (public) with allow_public."""
+    if accounts is None:
+        return None
+    problems = []
+    for account in accounts:
+        if account == PUBLIC:
+            if not allow_public:
+                problems.append(
+                    "'all' would make the snapshot public (anyone can restore it); "
+                    "set allow_public: true as well if that is really meant"
+                )
+        elif not isinstance(account, str) or not _ACCOUNT_PATTERN.match(account):
+            problems.append(f"{account!r} is not an AWS account ID (exactly 12 digits)")
+    unique = sorted(set(accounts))
+    count = len([account for account in unique if account != PUBLIC])
+    if count > MAX_SHARED_ACCOUNTS:
+        problems.append(f"{count} accounts given; AWS shares a snapshot with at most {MAX_SHARED_ACCOUNTS}")
+    if problems:
+        raise InvalidInput("Invalid shared_accounts: " + "; ".join(problems))
+    return unique
 
 
 def check_wait_timeout(wait_timeout) -> int:

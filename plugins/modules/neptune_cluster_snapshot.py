@@ -260,24 +260,40 @@ from ansible_collections.graphops.neptune.plugins.module_utils.waiting import Wa
 ARGUMENT_SPEC = dict(
     db_cluster_snapshot_identifier=dict(type="str", required=True, aliases=["id", "snapshot_id", "snapshot_name"]),
     db_cluster_identifier=dict(type="str", aliases=["cluster_id"]),
+    source_db_cluster_snapshot_identifier=dict(type="str", aliases=["source_id"]),
+    source_region=dict(type="str"),
+    kms_key_id=dict(type="str"),
+    copy_tags=dict(type="bool", default=False),
     state=dict(type="str", choices=["present", "absent"], default="present"),
     tags=dict(type="dict", aliases=["resource_tags"]),
     purge_tags=dict(type="bool", default=True),
+    shared_accounts=dict(type="list", elements="str"),
+    purge_shared_accounts=dict(type="bool", default=True),
+    allow_public=dict(type="bool", default=False),
     wait=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=1200),
 )
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=ARGUMENT_SPEC,
+        mutually_exclusive=[("db_cluster_identifier", "source_db_cluster_snapshot_identifier")],
+        supports_check_mode=True,
+    )
     try:
-        request = build_request(module.params)
+        request = build_request(module.params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
 
     api = NeptuneSnapshotApi(module.client("neptune", retry_decorator=RETRY_DECORATOR))
+    source_api = api
+    if request.source is not None and request.source.region:
+        source_api = NeptuneSnapshotApi(
+            module.client("neptune", retry_decorator=RETRY_DECORATOR, region=request.source.region)
+        )
     try:
-        result = ensure_snapshot(api, request, check_mode=module.check_mode)
+        result = ensure_snapshot(api, request, check_mode=module.check_mode, source_api=source_api)
     except (Refused, WaitFailed) as error:
         module.fail_json(msg=str(error))
     except AnsibleAWSError as error:

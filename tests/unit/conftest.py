@@ -77,10 +77,10 @@ def moto_neptune():
 def run_module(monkeypatch, capsys):
     """Run a module's main() with args against a given client; returns the parsed result."""
 
-    def run(main, args, client, check_mode=False, diff=False):
-        def make_client(_module, service, retry_decorator=None):
-            run.client_requests.append((service, retry_decorator))
-            return client
+    def run(main, args, client, check_mode=False, diff=False, source_client=None):
+        def make_client(_module, service, retry_decorator=None, region=None):
+            run.client_requests.append((service, retry_decorator, region))
+            return source_client if region and source_client is not None else client
 
         monkeypatch.setattr(AnsibleAWSModule, "client", make_client)
         module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)

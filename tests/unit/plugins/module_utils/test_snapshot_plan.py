@@ -85,7 +85,7 @@ def test_unencrypted_cluster_predicts_no_kms_key():
 
 
 def test_create_needs_a_cluster_identifier():
-    with pytest.raises(Refused, match="db_cluster_identifier is required to create it"):
+    with pytest.raises(Refused, match="db_cluster_identifier .to snapshot a cluster. or source_db_cluster_snapshot_identifier"):
         make_plan(request(), None, None)
 
 
@@ -131,7 +131,7 @@ def test_tags_left_out_leave_tags_alone():
 
 def test_tag_replace_purges_but_keeps_aws_tags():
     plan = make_plan(request(tags={"team": "graph"}), snapshot(), None)
-    assert plan.action == plan_mod.UPDATE_TAGS
+    assert plan.action == plan_mod.UPDATE
     assert (plan.tags_to_set, plan.tags_to_remove) == ({"team": "graph"}, ["env"])
     assert plan.facts["tags"] == {"team": "graph", "aws:backup": "yes"}
     assert plan.before["tags"] == {"env": "prod", "aws:backup": "yes"}

@@ -85,7 +85,7 @@ def test_create_with_tags_costs_three_calls_and_tags_in_the_create_call(neptune,
 def test_module_asks_for_a_neptune_client_that_retries_throttling(neptune, run_module):
     client, _raw, _calls = neptune
     run(run_module, client, id="snap", cluster_id="graph")
-    assert run_module.client_requests == [("neptune", snapshot_api.RETRY_DECORATOR)]
+    assert run_module.client_requests == [("neptune", snapshot_api.RETRY_DECORATOR, None)]
 
 
 def test_identical_rerun_costs_two_calls_and_changes_nothing(neptune, run_module):
@@ -244,7 +244,7 @@ def test_missing_cluster_fails_clearly(neptune, run_module):
 def test_create_without_cluster_fails_clearly(neptune, run_module):
     client, _raw, _calls = neptune
     result = run(run_module, client, id="snap")
-    assert result["failed"] and "db_cluster_identifier is required" in result["msg"]
+    assert result["failed"] and "db_cluster_identifier (to snapshot a cluster) or source_db" in result["msg"]
 
 
 @pytest.mark.parametrize(

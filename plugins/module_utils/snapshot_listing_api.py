@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, graphops engineers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The calls neptune_cluster_snapshot_info makes: a paginated describe and a pool for the per-snapshot reads.
+
+Tags and sharing are one call per snapshot, so at scale they dominate the run
+time; they go through a small bounded pool of threads. The client retries
+throttling (RETRY_DECORATOR), so a throttled call in the pool is retried by
+the thread that made it.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from .snapshot_api import NOT_FOUND_SNAPSHOT, MissingResource, NeptuneSnapshotApi, aws_call, snapshot_facts
+from .snapshot_listing import ListingRequest, describe_request, has_tags, keep, oldest_first, owned, shareable
+
+# The largest page DescribeDBClusterSnapshots gives (MaxRecords is 20 to 100).
+PAGE_SIZE = 100
+# Few enough to stay under botocore's 10 pooled connections and far under the API's rate limits.
+DEFAULT_WORKERS = 8
+
+
+def describe_all(client, parameters: dict) -> list:
+    """Every DBClusterSnapshot the request matches, following Marker to the last page.
+
+    A snapshot identifier that does not exist is an empty list, not an error.
+    """
+    snapshots: list = []
+    request = dict(parameters, MaxRecords=PAGE_SIZE)
+    wanted = parameters.get("DBClusterSnapshotIdentifier")
+    description = "describe DB cluster snapshots" + (f" {wanted!r}" if wanted else "")
+    try:
+        with aws_call(description, missing_code=NOT_FOUND_SNAPSHOT):
+            while True:
+                response = client.describe_db_cluster_snapshots(aws_retry=True, **request)
+                snapshots.extend(response.get("DBClusterSnapshots", []))
+                marker = response.get("Marker")
+                if not marker:
+                    return snapshots
+                request["Marker"] = marker
+    except MissingResource:
+        return []
+
+
+def bounded_map(function, items: list, workers: int) -> list:
+    """[function(item) for item in items], at most `workers` at a time, results in the items' order.
+
+    The first error is raised once the calls already running end; the ones not started are cancelled.
+    """
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        futures = [pool.submit(function, item) for item in items]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: int = DEFAULT_WORKERS) -> list:
+    """The Neptune snapshots the request matches, as facts (plus tags), oldest first."""
+    api_snapshots = describe_all(api.client, describe_request(request))
+    snapshots = [snapshot_facts(api_snapshot) for api_snapshot in api_snapshots if keep(request, api_snapshot)]
+
+    if request.needs_tags:
+        mine = [facts for facts in snapshots if owned(facts)]
+        for facts, tags in zip(mine, bounded_map(api.read_tags, mine, workers)):
+            facts["tags"] = tags
+        if request.tags:
+            # A snapshot whose tags cannot be read cannot be shown to carry them.
+            snapshots = [facts for facts in snapshots if "tags" in facts and has_tags(facts["tags"], request.tags)]
+
+    if request.include_shared_accounts:
+        mine = [facts for facts in snapshots if owned(facts)]
+
+        def read_shared_accounts(facts: dict) -> list:
+            return api.read_shared_accounts(facts["db_cluster_snapshot_identifier"]) if shareable(facts) else []
+
+        for facts, accounts in zip(mine, bounded_map(read_shared_accounts, mine, workers)):
+            facts["shared_accounts"] = accounts
+
+    return oldest_first(snapshots)
