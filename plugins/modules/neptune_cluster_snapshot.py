@@ -9,11 +9,12 @@ DOCUMENTATION = r"""
 ---
 module: neptune_cluster_snapshot
 version_added: 0.1.0
-short_description: Create, tag, wait for and delete Amazon Neptune DB cluster snapshots
+short_description: Create, copy, tag, share, wait for and delete Amazon Neptune DB cluster snapshots
 description:
-  - Makes sure a manual Amazon Neptune DB cluster snapshot exists with the given tags, or does not exist.
-  - Checks for the snapshot first; creates it, with its tags in the same call, only when it is absent.
-    An identical re-run makes two read calls and changes nothing.
+  - Makes sure a manual Amazon Neptune DB cluster snapshot exists with the given tags and sharing, or does not exist.
+  - Checks for the snapshot first; creates it from a cluster, or copies it from another snapshot (also from another
+    region, with a KMS key), with its tags in the same call, only when it is absent.
+    An identical re-run makes two read calls (three when it manages sharing) and changes nothing.
   - Manages Neptune only. The Neptune API shares its endpoint with RDS and DocumentDB, so their clusters and
     snapshots are visible to it; the module refuses to snapshot them, change them or delete them.
   - Never deletes automated snapshots, and never touches a snapshot taken from another cluster than O(db_cluster_identifier).
@@ -35,6 +36,55 @@ options:
         with O(state=present) and O(state=absent) alike.
     type: str
     aliases: ['cluster_id']
+  source_db_cluster_snapshot_identifier:
+    description:
+      - Make the snapshot, when it does not exist, by copying this snapshot instead of snapshotting a cluster.
+      - The identifier of a snapshot in this region, such as V(graph-nightly) or an automated V(rds:graph-2026-11-27-03-00),
+        or the ARN of a snapshot in another region or account,
+        such as V(arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly).
+      - The source must be a Neptune snapshot and V(available); otherwise the task fails before the copy.
+      - When the snapshot exists and reports another source snapshot, the task fails and changes nothing.
+      - Mutually exclusive with O(db_cluster_identifier).
+    type: str
+    aliases: ['source_id']
+  source_region:
+    description:
+      - The region of the source snapshot, for a cross-region copy. botocore then signs the presigned URL AWS needs.
+      - Defaults to the region in the source's ARN; when both are given they must agree.
+    type: str
+  kms_key_id:
+    description:
+      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with.
+      - Required by AWS to copy an encrypted snapshot across regions. An unencrypted snapshot cannot be encrypted by
+        copying it, so the module refuses O(kms_key_id) for an unencrypted source.
+    type: str
+  copy_tags:
+    description:
+      - Give a new copy the tags of its source. O(tags) then apply as usual, so with O(purge_tags=true) and O(tags)
+        given the copy ends with exactly O(tags).
+      - Only used when the copy is made; an existing snapshot's tags are reconciled with O(tags) like any other.
+    type: bool
+    default: false
+  shared_accounts:
+    description:
+      - The AWS accounts (12-digit IDs) allowed to restore the snapshot (its V(restore) attribute).
+      - V(all) makes the snapshot public; it is refused unless O(allow_public=true), and always for encrypted snapshots.
+      - At most 20 accounts. When left out, the sharing is left alone; V([]) with O(purge_shared_accounts=true) stops
+        sharing with every account.
+      - AWS shares available snapshots only, so sharing a new snapshot waits until it is available, whatever O(wait)
+        says (up to O(wait_timeout)).
+    type: list
+    elements: str
+  purge_shared_accounts:
+    description:
+      - Stop sharing with accounts not in O(shared_accounts). Has no effect when O(shared_accounts) is left out.
+    type: bool
+    default: true
+  allow_public:
+    description:
+      - Allow V(all) in O(shared_accounts), which lets every AWS account restore the snapshot.
+    type: bool
+    default: false
   state:
     description:
       - V(present) makes sure the snapshot exists; V(absent) deletes it if it is a manual Neptune snapshot.
@@ -60,7 +110,8 @@ options:
     default: 1200
 notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
-  - Diff mode shows whether the snapshot exists, its identifier, its cluster and its tags, before and after.
+  - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
+    accounts it is shared with, before and after.
   - "Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
     starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -)."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
@@ -111,6 +162,22 @@ EXAMPLES = r"""
     cluster_id: graph-prod
     state: absent
     wait: true
+
+- name: Keep a copy of the nightly snapshot in another region, encrypted with a key of this region
+  graphops.neptune.neptune_cluster_snapshot:
+    region: eu-west-1
+    id: graph-nightly-dr
+    source_db_cluster_snapshot_identifier: arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-nightly
+    kms_key_id: alias/neptune-dr
+    copy_tags: true
+    wait: true
+
+- name: Share the copy with the backup account only
+  graphops.neptune.neptune_cluster_snapshot:
+    region: eu-west-1
+    id: graph-nightly-dr
+    shared_accounts:
+      - "210987654321"
 
 - name: Settings for every module of the collection
   module_defaults:
@@ -244,6 +311,12 @@ db_cluster_snapshot:
       returned: when the snapshot exists or is about to
       type: dict
       sample: {"purpose": "pre-upgrade", "owner": "data-platform"}
+    shared_accounts:
+      description: The accounts allowed to restore the snapshot, sorted; V(all) when it is public.
+      returned: when O(shared_accounts) is given
+      type: list
+      elements: str
+      sample: ["210987654321"]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError

@@ -129,9 +129,9 @@ def test_return_documentation_matches_what_comes_back(neptune, run_module):
     contains = yaml.safe_load(module.RETURN)["db_cluster_snapshot"]["contains"]
     promised = {key for key, doc in contains.items() if doc["returned"].startswith("when the snapshot exists")}
     assert promised <= set(created), f"documented but missing: {promised - set(created)}"
-    # Every key of the API's DBClusterSnapshot is documented, in snake_case, plus tags.
+    # Every key of the API's DBClusterSnapshot is documented, in snake_case, plus tags and shared_accounts.
     shape = snapshot_api.snapshot_facts({member: 1 for member in _shape_members()})
-    assert documented == set(shape) | {"tags"}
+    assert documented == set(shape) | {"tags", "shared_accounts"}
 
 
 def _shape_members():
