@@ -169,3 +169,173 @@ def test_delete_plan_returns_facts_as_before():
 def test_delete_of_nothing_is_unchanged():
     plan = make_plan(request(state="absent"), None, None)
     assert not plan.changed and plan.facts == {}
+
+
+# --- copy -------------------------------------------------------------------------------------
+
+SOURCE = {
+    "db_cluster_snapshot_identifier": "nightly",
+    "db_cluster_identifier": "graph",
+    "db_cluster_snapshot_arn": "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly",
+    "engine": "neptune",
+    "engine_version": "1.3.2.1",
+    "port": 8182,
+    "snapshot_type": "manual",
+    "status": "available",
+    "storage_encrypted": True,
+    "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/k1",
+}
+
+
+def copy_request(**params):
+    params.setdefault("source_db_cluster_snapshot_identifier", "nightly")
+    return build_request(dict(params, db_cluster_snapshot_identifier="copy"), "us-east-1")
+
+
+def test_copy_plan_predicts_facts_from_the_source():
+    plan = make_plan(copy_request(tags={"a": "1"}), None, source=SOURCE)
+    assert plan.action == plan_mod.COPY
+    assert plan.facts == {
+        "db_cluster_snapshot_identifier": "copy",
+        "db_cluster_identifier": "graph",
+        "db_cluster_snapshot_arn": "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:copy",
+        "source_db_cluster_snapshot_arn": SOURCE["db_cluster_snapshot_arn"],
+        "engine": "neptune",
+        "engine_version": "1.3.2.1",
+        "port": 8182,
+        "snapshot_type": "manual",
+        "storage_encrypted": True,
+        "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/k1",
+        "tags": {"a": "1"},
+    }
+
+
+def test_cross_region_copy_uses_the_given_key_and_predicts_no_arn():
+    req = copy_request(
+        source_db_cluster_snapshot_identifier="arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly",
+        kms_key_id="alias/dr",
+    )
+    plan = make_plan(req, None, source=SOURCE)
+    assert plan.facts["kms_key_id"] == "alias/dr" and "db_cluster_snapshot_arn" not in plan.facts
+
+
+@pytest.mark.parametrize(
+    "copy_tags, tags, purge, expected",
+    [
+        (False, None, True, {}),
+        (True, None, True, {"src": "1", "shared": "source"}),
+        (True, {"shared": "mine", "new": "2"}, False, {"src": "1", "shared": "mine", "new": "2"}),
+        (True, {"new": "2"}, True, {"new": "2"}),
+        (False, {"new": "2"}, False, {"new": "2"}),
+    ],
+)
+def test_copy_tags_then_tags_with_the_usual_rules(copy_tags, tags, purge, expected):
+    req = copy_request(copy_tags=copy_tags, tags=tags, purge_tags=purge)
+    plan = make_plan(req, None, source=SOURCE, source_tags={"src": "1", "shared": "source"})
+    assert plan.facts["tags"] == expected
+
+
+@pytest.mark.parametrize(
+    "source, params, fragment",
+    [
+        (None, {}, "the source snapshot was not found"),
+        (dict(SOURCE, engine="aurora-mysql"), {}, "engine 'aurora-mysql'"),
+        (dict(SOURCE, status="creating"), {}, "not available yet (status 'creating')"),
+        (dict(SOURCE, storage_encrypted=False), {"kms_key_id": "alias/k"}, "cannot encrypt an unencrypted snapshot"),
+        (
+            SOURCE,
+            {"source_db_cluster_snapshot_identifier": "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly"},
+            "requires kms_key_id",
+        ),
+    ],
+)
+def test_copy_is_refused_before_the_call(source, params, fragment):
+    with pytest.raises(Refused) as caught:
+        make_plan(copy_request(**params), None, source=source)
+    assert fragment in str(caught.value) and "'copy'" in str(caught.value)
+
+
+def test_existing_copy_from_another_source_is_refused():
+    existing = snapshot(
+        db_cluster_snapshot_identifier="copy",
+        source_db_cluster_snapshot_arn="arn:aws:rds:us-east-1:123456789012:cluster-snapshot:other",
+    )
+    with pytest.raises(Refused) as caught:
+        make_plan(copy_request(), existing)
+    assert "'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:other'" in str(caught.value)
+    assert "'nightly'" in str(caught.value)
+
+
+def test_existing_copy_from_the_same_source_reconciles_tags():
+    existing = snapshot(
+        db_cluster_snapshot_identifier="copy",
+        source_db_cluster_snapshot_arn="arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly",
+    )
+    plan = make_plan(copy_request(tags={"env": "prod", "copy": "yes"}), existing)
+    assert plan.action == plan_mod.UPDATE and plan.tags_to_set == {"copy": "yes"}
+
+
+def test_existing_copy_compared_by_arn():
+    arn = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly"
+    existing = snapshot(source_db_cluster_snapshot_arn=arn.upper().replace("ARN:AWS:RDS", "arn:aws:rds"))
+    req = copy_request(source_db_cluster_snapshot_identifier=arn, kms_key_id="alias/k")
+    assert make_plan(req, existing).action == plan_mod.NOTHING
+
+
+# --- sharing ----------------------------------------------------------------------------------
+
+
+def shared(accounts, **facts):
+    return snapshot(shared_accounts=accounts, **facts)
+
+
+@pytest.mark.parametrize(
+    "current, desired, purge, to_add, to_remove, result",
+    [
+        ([], ["111111111111"], True, ["111111111111"], [], ["111111111111"]),
+        (["111111111111", "222222222222"], ["222222222222"], True, [], ["111111111111"], ["222222222222"]),
+        (["111111111111"], ["222222222222"], False, ["222222222222"], [], ["111111111111", "222222222222"]),
+        (["111111111111", "all"], [], True, [], ["111111111111", "all"], []),
+        (["111111111111"], ["111111111111"], True, [], [], ["111111111111"]),
+    ],
+)
+def test_share_plan(current, desired, purge, to_add, to_remove, result):
+    req = request(shared_accounts=desired, purge_shared_accounts=purge, allow_public=False)
+    plan = make_plan(req, shared(current))
+    assert (plan.accounts_to_add, plan.accounts_to_remove) == (to_add, to_remove)
+    assert plan.facts["shared_accounts"] == result
+    assert plan.after["shared_accounts"] == result and plan.before["shared_accounts"] == current
+    assert plan.changed == bool(to_add or to_remove)
+
+
+def test_sharing_left_out_is_left_alone():
+    plan = make_plan(request(), snapshot())
+    assert not plan.changed and "shared_accounts" not in plan.facts and "shared_accounts" not in plan.after
+
+
+def test_public_share_allowed_for_unencrypted():
+    plan = make_plan(request(shared_accounts=["all"], allow_public=True), shared([], storage_encrypted=False))
+    assert plan.accounts_to_add == ["all"]
+
+
+def test_public_share_refused_for_encrypted_even_when_allowed():
+    with pytest.raises(Refused, match="encrypted.*never makes encrypted snapshots public"):
+        make_plan(request(shared_accounts=["all"], allow_public=True), shared([], storage_encrypted=True))
+
+
+def test_new_snapshot_is_shared_after_it_is_made():
+    plan = make_plan(request(db_cluster_identifier="graph", shared_accounts=["111111111111"]), None, CLUSTER)
+    assert plan.action == plan_mod.CREATE and plan.accounts_to_add == ["111111111111"]
+    assert plan.facts["shared_accounts"] == ["111111111111"]
+
+
+def test_new_encrypted_snapshot_cannot_be_public():
+    req = request(db_cluster_identifier="graph", shared_accounts=["all"], allow_public=True)
+    with pytest.raises(Refused, match="encrypted"):
+        make_plan(req, None, CLUSTER)
+
+
+def test_tags_and_sharing_change_together():
+    plan = make_plan(request(tags={"env": "test"}, shared_accounts=["111111111111"]), shared([]))
+    assert plan.action == plan_mod.UPDATE
+    assert plan.tags_to_set == {"env": "test"} and plan.accounts_to_add == ["111111111111"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import SnapshotSource
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import check_wait_timeout
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_shared_accounts
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_tags
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import parse_source
 
 
 @pytest.mark.parametrize(
@@ -108,3 +111,90 @@ def test_wait_timeout():
     assert check_wait_timeout(0) == 0
     with pytest.raises(InvalidInput, match="-1.*0 or more"):
         check_wait_timeout(-1)
+
+
+# --- copy sources and sharing -----------------------------------------------------------------
+
+SOURCE_ARN = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:Graph-Nightly"
+
+
+def test_source_identifier_in_this_region():
+    assert parse_source("Graph-Nightly", None, "us-east-1") == SnapshotSource(identifier="graph-nightly")
+
+
+def test_automated_source_is_allowed_for_a_copy():
+    assert parse_source("rds:Graph-2026-11-27", None, "us-east-1").identifier == "rds:graph-2026-11-27"
+
+
+def test_source_arn_of_another_region_implies_the_source_region():
+    source = parse_source(SOURCE_ARN, None, "us-east-1")
+    assert source == SnapshotSource(
+        identifier="graph-nightly",
+        arn="arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly",
+        region="us-west-2",
+        account="123456789012",
+    )
+    assert source.reference == source.arn
+
+
+def test_source_arn_of_this_region_is_no_cross_region_copy():
+    source = parse_source(SOURCE_ARN, "us-west-2", "us-west-2")
+    assert source.region is None and source.arn.endswith(":graph-nightly")
+
+
+def test_no_source_no_copy():
+    assert parse_source(None, None, "us-east-1") is None
+
+
+@pytest.mark.parametrize(
+    "value, source_region, fragments",
+    [
+        ("graph-nightly", "us-west-2", ["must be an ARN", "'graph-nightly'", "us-west-2"]),
+        (SOURCE_ARN, "eu-west-1", ["'eu-west-1' does not match the region 'us-west-2'"]),
+        ("arn:aws:rds:us-west-2:1234:cluster-snapshot:x", None, ["not a valid DB cluster snapshot ARN", "12-digit"]),
+        ("arn:aws:rds:us-west-2:123456789012:snapshot:x", None, ["not a valid DB cluster snapshot ARN"]),
+        ("arn:aws:rds:us-west-2:123456789012:cluster-snapshot:bad--id", None, ["'bad--id'", "consecutive"]),
+        ("", None, ["source_db_cluster_snapshot_identifier ''"]),
+        ("bad_id", None, ["'bad_id'", "1 to 63"]),
+        (None, "us-west-2", ["source_region is only used with source_db_cluster_snapshot_identifier"]),
+    ],
+)
+def test_bad_sources_name_the_value_and_the_rule(value, source_region, fragments):
+    with pytest.raises(InvalidInput) as caught:
+        parse_source(value, source_region, "us-east-1")
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+def test_shared_accounts_are_sorted_and_unique():
+    assert normalize_shared_accounts(["210987654321", "123456789012", "210987654321"], False) == [
+        "123456789012",
+        "210987654321",
+    ]
+    assert normalize_shared_accounts(None, False) is None
+    assert normalize_shared_accounts([], False) == []
+    assert normalize_shared_accounts(["all", "123456789012"], True) == ["123456789012", "all"]
+
+
+@pytest.mark.parametrize(
+    "accounts, allow_public, fragments",
+    [
+        (["all"], False, ["public", "allow_public: true"]),
+        (["12345678901"], False, ["'12345678901'", "exactly 12 digits"]),
+        (["1234567890123"], False, ["'1234567890123'"]),
+        (["12345678901a"], False, ["'12345678901a'"]),
+        ([""], False, ["''", "12 digits"]),
+        (["ALL"], True, ["'ALL'"]),
+        ([f"{n:012d}" for n in range(21)], False, ["21 accounts", "at most 20"]),
+    ],
+)
+def test_bad_shared_accounts_name_the_value_and_the_rule(accounts, allow_public, fragments):
+    with pytest.raises(InvalidInput) as caught:
+        normalize_shared_accounts(accounts, allow_public)
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+def test_twenty_accounts_and_public_are_allowed():
+    accounts = [f"{n:012d}" for n in range(20)] + ["all"]
+    assert len(normalize_shared_accounts(accounts, True)) == 21

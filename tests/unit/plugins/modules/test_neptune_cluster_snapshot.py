@@ -22,40 +22,6 @@ DESCRIBE, TAGS, CLUSTER, CREATE = (
 )
 
 
-class FakeTime:
-    """Stands in for the time module inside snapshot_api: sleeping only moves the clock."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def fake_time(monkeypatch):
-    fake = FakeTime()
-    monkeypatch.setattr(snapshot_api, "time", fake)
-    return fake
-
-
-@pytest.fixture
-def neptune(moto_neptune):
-    """A moto region with a Neptune cluster 'graph' and an Aurora cluster 'aurora'."""
-    client, raw, calls = moto_neptune
-    raw.create_db_cluster(DBClusterIdentifier="graph", Engine="neptune")
-    raw.create_db_cluster(
-        DBClusterIdentifier="aurora", Engine="aurora-postgresql", MasterUsername="admin", MasterUserPassword="pw-123456"
-    )
-    calls.clear()
-    return client, raw, calls
-
-
 def run(run_module, client, check_mode=False, diff=False, **args):
     return run_module(module.main, args, client, check_mode=check_mode, diff=diff)
 
