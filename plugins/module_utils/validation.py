@@ -45,7 +45,7 @@ def normalize_identifier(value, option: str) -> str:
         )
     if (
         not 1 <= len(value) <= IDENTIFIER_MAX_LENGTH
-        or not _IDENTIFIER_PATTERN.match(value)
+        or not _IDENTIFIER_PATTERN.fullmatch(value)
         or value.endswith("-")
     ):
         raise InvalidInput(f"{option} {value!r} is invalid: it must be {_IDENTIFIER_RULE}")
@@ -151,7 +151,7 @@ def parse_source(value, source_region, target_region) -> SnapshotSource | None:
                 f"to copy from another region (source_region {source_region!r})"
             )
         return SnapshotSource(identifier=_normalize_source_identifier(value, option))
-    match = _SNAPSHOT_ARN_PATTERN.match(value)
+    match = _SNAPSHOT_ARN_PATTERN.fullmatch(value)
     if not match:
         raise InvalidInput(
             f"{option} {value!r} is not a valid DB cluster snapshot ARN; the form is "
@@ -185,7 +185,7 @@ def normalize_shared_accounts(accounts, allow_public: bool) -> list | None:
                     "'all' would make the snapshot public (anyone can restore it); "
                     "set allow_public: true as well if that is really meant"
                 )
-        elif not isinstance(account, str) or not _ACCOUNT_PATTERN.match(account):
+        elif not isinstance(account, str) or not _ACCOUNT_PATTERN.fullmatch(account):
             problems.append(f"{account!r} is not an AWS account ID (exactly 12 digits)")
     unique = sorted(set(accounts))
     count = len([account for account in unique if account != PUBLIC])

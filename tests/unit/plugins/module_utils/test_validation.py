@@ -28,7 +28,7 @@ def test_valid_identifiers_are_lowercased(value, expected):
 
 @pytest.mark.parametrize(
     "value",
-    ["", "a" * 64, "1snap", "-snap", "snap-", "snap--1", "snap_1", "snap.1", "snap 1", "snäp", "s\u0301"],
+    ["", "a" * 64, "1snap", "-snap", "snap-", "snap--1", "snap_1", "snap.1", "snap 1", "snäp", "s\u0301", "snap\n"],
 )
 def test_invalid_identifiers_name_the_value_and_the_rule(value):
     with pytest.raises(InvalidInput) as caught:
@@ -155,6 +155,7 @@ def test_no_source_no_copy():
         ("arn:aws:rds:us-west-2:123456789012:snapshot:x", None, ["not a valid DB cluster snapshot ARN"]),
         ("arn:aws:rds:us-west-2:123456789012:cluster-snapshot:bad--id", None, ["'bad--id'", "consecutive"]),
         ("", None, ["source_db_cluster_snapshot_identifier ''"]),
+        (SOURCE_ARN + "\n", None, ["Graph-Nightly\\n' is not a valid DB cluster snapshot ARN"]),
         ("bad_id", None, ["'bad_id'", "1 to 63"]),
         (None, "us-west-2", ["source_region is only used with source_db_cluster_snapshot_identifier"]),
     ],
@@ -183,6 +184,7 @@ def test_shared_accounts_are_sorted_and_unique():
         (["12345678901"], False, ["'12345678901'", "exactly 12 digits"]),
         (["1234567890123"], False, ["'1234567890123'"]),
         (["12345678901a"], False, ["'12345678901a'"]),
+        (["123456789012\n"], False, ["'123456789012\\n'"]),
         ([""], False, ["''", "12 digits"]),
         (["ALL"], True, ["'ALL'"]),
         ([f"{n:012d}" for n in range(21)], False, ["21 accounts", "at most 20"]),
