@@ -15,6 +15,7 @@ import time
 
 try:
     import botocore
+    import botocore.config
 except ImportError:
     pass  # AnsibleAWSModule reports the missing SDK.
 
@@ -28,12 +29,17 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from .waiting import call_while_busy
 
-# Throttling and 5xx answers are retried with jittered backoff (botocore retries first).
-RETRY_DECORATOR = AWSRetry.jittered_backoff(retries=8, delay=1, max_delay=20)
+# Throttling and 5xx answers are retried with jittered backoff, on top of botocore's own
+# five attempts: 5 x 6 tries over about half a minute before a task gives up.
+RETRY_DECORATOR = AWSRetry.jittered_backoff(retries=5, delay=1, max_delay=15)
+# Sent in the User-Agent of check-mode runs, so that CloudTrail (and our tests) can tell dry runs apart.
+CHECK_MODE_USER_AGENT = "graphops.neptune/check-mode"
+READ_PREFIXES = ("describe_", "list_")
 
 NOT_FOUND_SNAPSHOT = "DBClusterSnapshotNotFoundFault"
 NOT_FOUND_CLUSTER = "DBClusterNotFoundFault"
 BUSY_CLUSTER = "InvalidDBClusterStateFault"
+ALREADY_EXISTS = "DBClusterSnapshotAlreadyExistsFault"
 QUOTA_EXCEEDED = "SnapshotQuotaExceeded"
 BAD_SNAPSHOT_STATE = "InvalidDBClusterSnapshotStateFault"
 ERROR_HINTS = {
@@ -50,12 +56,15 @@ def error_code(error: Exception) -> str | None:
 
 
 @contextlib.contextmanager
-def aws_call(description: str, missing_code: str | None = None, hints: dict | None = None):
+def aws_call(
+    description: str, missing_code: str | None = None, exists_code: str | None = None, hints: dict | None = None
+):
     """Turn SDK errors into AnsibleAWSError("Failed to <description>[: <hint>]").
 
     With missing_code, that error code means "not there" and is left to the
-    caller, which catches MissingResource. hints add a sentence for error codes
-    whose AWS message does not say what to do.
+    caller, which catches MissingResource; exists_code likewise raises
+    SnapshotAppeared. hints add a sentence for error codes whose AWS message
+    does not say what to do.
     """
     try:
         yield
@@ -63,6 +72,8 @@ def aws_call(description: str, missing_code: str | None = None, hints: dict | No
         code = error_code(error)
         if missing_code is not None and code == missing_code:
             raise MissingResource() from error
+        if exists_code is not None and code == exists_code:
+            raise SnapshotAppeared() from error
         hint = dict(ERROR_HINTS, **(hints or {})).get(code)
         message = f"Failed to {description}" + (f": {hint}" if hint else "")
         raise AnsibleAWSError(message=message, exception=error) from error
@@ -70,6 +81,35 @@ def aws_call(description: str, missing_code: str | None = None, hints: dict | No
 
 class MissingResource(Exception):
     pass
+
+
+class SnapshotAppeared(Exception):
+    """Create or copy found the snapshot there already: a concurrent run, or an answer lost and retried."""
+
+
+class CheckModeWrite(Exception):
+    """A write call was attempted in check mode; the read-only client refuses it."""
+
+
+class ReadOnlyClient:
+    """A client that only describes and lists: what check mode gets, so it cannot write by mistake."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getattr__(self, name):
+        if not name.startswith(READ_PREFIXES):
+            raise CheckModeWrite(f"check mode refused the write call {name}")
+        return getattr(self._client, name)
+
+
+def connect(module, region: str | None = None) -> "NeptuneSnapshotApi":
+    """The Neptune API of the module's region (or of region): retrying, and read-only in check mode."""
+    extra = {"region": region} if region else {}
+    if module.check_mode:
+        extra["config"] = botocore.config.Config(user_agent_extra=CHECK_MODE_USER_AGENT)
+    client = module.client("neptune", retry_decorator=RETRY_DECORATOR, **extra)
+    return NeptuneSnapshotApi(ReadOnlyClient(client) if module.check_mode else client)
 
 
 def snapshot_facts(api_snapshot: dict) -> dict:
@@ -110,7 +150,8 @@ class NeptuneSnapshotApi:
         description = f"describe the source DB cluster snapshot {source.reference!r}"
         request = {}
         if source.identifier.startswith("rds:"):
-            request["SnapshotType"] = "automated"  # AWS finds automated snapshots by name only so
+            # AWS finds an automated snapshot by its name only when asked for that type.
+            request["SnapshotType"] = "automated"
         if source.arn is None:
             found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
             return next((s for s in found if s["db_cluster_snapshot_identifier"].lower() == source.identifier), None)
@@ -157,7 +198,7 @@ class NeptuneSnapshotApi:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
         busy_hint = f"the cluster stayed busy for the whole wait_timeout of {busy_timeout:g} s"
-        with aws_call(description, hints={BUSY_CLUSTER: busy_hint}):
+        with aws_call(description, exists_code=ALREADY_EXISTS, hints={BUSY_CLUSTER: busy_hint}):
             response = call_while_busy(
                 lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
                 is_busy=lambda error: error_code(error) == BUSY_CLUSTER,
@@ -186,7 +227,7 @@ class NeptuneSnapshotApi:
             # botocore turns SourceRegion into the presigned URL a cross-region copy needs.
             call["SourceRegion"] = source.region
         description = f"copy DB cluster snapshot {source.reference!r} to {request.snapshot_id!r}"
-        with aws_call(description):
+        with aws_call(description, exists_code=ALREADY_EXISTS):
             response = self.client.copy_db_cluster_snapshot(aws_retry=True, **call)
         return snapshot_facts(response["DBClusterSnapshot"])
 

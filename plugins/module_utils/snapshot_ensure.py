@@ -18,6 +18,7 @@ from .snapshot_plan import NEPTUNE_ENGINE
 from .snapshot_plan import PENDING_STATUSES
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
+from .snapshot_api import SnapshotAppeared
 from .waiting import ABSENT
 from .waiting import wait_for_snapshot
 
@@ -101,7 +102,10 @@ def _apply(api, request, plan) -> dict:
 
     facts = plan.facts
     if plan.action in (CREATE, COPY):
-        facts = _make(api, request, plan)
+        try:
+            facts = _make(api, request, plan)
+        except SnapshotAppeared:
+            return _adopt(api, request)
     _change_tags(api, plan.facts, plan.tags_to_set, plan.tags_to_remove)
     if plan.accounts_to_add or plan.accounts_to_remove:
         # AWS shares available snapshots only, so sharing waits for a new snapshot whatever `wait` says.
@@ -110,6 +114,13 @@ def _apply(api, request, plan) -> dict:
     if "shared_accounts" in plan.facts:
         facts = dict(facts, shared_accounts=plan.facts["shared_accounts"])
     return facts
+
+
+def _adopt(api, request) -> dict:
+    """The snapshot appeared between our read and our create (a concurrent run, or a lost answer
+    that botocore retried): take it as made if it is the one the task means, and reconcile it."""
+    snapshot = _read_snapshot_for_plan(api, request)
+    return _apply(api, request, make_plan(request, snapshot))
 
 
 def _wait(api, request, plan, facts: dict) -> dict:

@@ -322,8 +322,7 @@ db_cluster_snapshot:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import RETRY_DECORATOR
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import NeptuneSnapshotApi
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import connect
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
@@ -359,12 +358,8 @@ def main():
     except InvalidInput as error:
         module.fail_json(msg=str(error))
 
-    api = NeptuneSnapshotApi(module.client("neptune", retry_decorator=RETRY_DECORATOR))
-    source_api = api
-    if request.source is not None and request.source.region:
-        source_api = NeptuneSnapshotApi(
-            module.client("neptune", retry_decorator=RETRY_DECORATOR, region=request.source.region)
-        )
+    api = connect(module)
+    source_api = connect(module, region=request.source.region) if request.source and request.source.region else api
     try:
         result = ensure_snapshot(api, request, check_mode=module.check_mode, source_api=source_api)
     except (Refused, WaitFailed) as error:

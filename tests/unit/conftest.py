@@ -78,8 +78,9 @@ def run_module(monkeypatch, capsys):
     """Run a module's main() with args against a given client; returns the parsed result."""
 
     def run(main, args, client, check_mode=False, diff=False, source_client=None):
-        def make_client(_module, service, retry_decorator=None, region=None):
-            run.client_requests.append((service, retry_decorator, region))
+        def make_client(_module, service, retry_decorator=None, region=None, config=None):
+            user_agent_extra = getattr(config, "user_agent_extra", None)
+            run.client_requests.append((service, retry_decorator, region, user_agent_extra))
             return source_client if region and source_client is not None else client
 
         monkeypatch.setattr(AnsibleAWSModule, "client", make_client)

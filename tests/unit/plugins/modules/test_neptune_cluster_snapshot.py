@@ -51,7 +51,19 @@ def test_create_with_tags_costs_three_calls_and_tags_in_the_create_call(neptune,
 def test_module_asks_for_a_neptune_client_that_retries_throttling(neptune, run_module):
     client, _raw, _calls = neptune
     run(run_module, client, id="snap", cluster_id="graph")
-    assert run_module.client_requests == [("neptune", snapshot_api.RETRY_DECORATOR, None)]
+    assert run_module.client_requests == [("neptune", snapshot_api.RETRY_DECORATOR, None, None)]
+
+
+def test_check_mode_client_is_read_only_and_says_so_in_its_user_agent(neptune, run_module):
+    client, _raw, _calls = neptune
+    run(run_module, client, check_mode=True, id="snap", cluster_id="graph")
+    assert run_module.client_requests == [
+        ("neptune", snapshot_api.RETRY_DECORATOR, None, snapshot_api.CHECK_MODE_USER_AGENT)
+    ]
+    guarded = snapshot_api.ReadOnlyClient(client)
+    assert guarded.describe_db_cluster_snapshots is not None
+    with pytest.raises(snapshot_api.CheckModeWrite, match="create_db_cluster_snapshot"):
+        guarded.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="x", DBClusterIdentifier="graph")
 
 
 def test_identical_rerun_costs_two_calls_and_changes_nothing(neptune, run_module):
@@ -438,3 +450,34 @@ def test_delete_of_a_creating_snapshot_without_wait_says_why_it_failed(stubbed, 
     stubber.add_client_error("delete_db_cluster_snapshot", "InvalidDBClusterSnapshotStateFault", http_status_code=400)
     result = run(run_module, client, id="snap", state="absent")
     assert result["failed"] and "its status was 'creating'" in result["msg"] and "wait: true" in result["msg"]
+
+
+def test_snapshot_that_appears_during_create_is_adopted_and_reconciled(stubbed, run_module):
+    """A concurrent run, or a create whose answer was lost and retried, finds AlreadyExists."""
+    client, stubber, calls = stubbed
+    queue_missing_then_cluster(stubber)
+    stubber.add_client_error("create_db_cluster_snapshot", "DBClusterSnapshotAlreadyExistsFault", http_status_code=400)
+    queue_describe(stubber, "available")
+    queue_tags(stubber, {"other": "run"})
+    stubber.add_response("remove_tags_from_resource", {}, {"ResourceName": SNAPSHOT_ARN, "TagKeys": ["other"]})
+    stubber.add_response(
+        "add_tags_to_resource", {}, {"ResourceName": SNAPSHOT_ARN, "Tags": [{"Key": "a", "Value": "1"}]}
+    )
+    result = run(run_module, client, id="snap", cluster_id="graph", tags={"a": "1"})
+    assert result["changed"] and result["db_cluster_snapshot"]["tags"] == {"a": "1"}
+    assert calls == [DESCRIBE, CLUSTER, CREATE, DESCRIBE, TAGS, "RemoveTagsFromResource", "AddTagsToResource"]
+
+
+def test_snapshot_that_appears_from_another_cluster_is_refused(stubbed, run_module):
+    client, stubber, calls = stubbed
+    stubber.add_client_error("describe_db_cluster_snapshots", "DBClusterSnapshotNotFoundFault", http_status_code=404)
+    stubber.add_response(
+        "describe_db_clusters",
+        {"DBClusters": [{"DBClusterIdentifier": "other", "DBClusterArn": CLUSTER_ARN, "Engine": "neptune"}]},
+    )
+    stubber.add_client_error("create_db_cluster_snapshot", "DBClusterSnapshotAlreadyExistsFault", http_status_code=400)
+    queue_describe(stubber, "available")
+    queue_tags(stubber)
+    result = run(run_module, client, id="snap", cluster_id="other")
+    assert result["failed"] and "'graph'" in result["msg"] and "'other'" in result["msg"]
+    assert calls.writes == [CREATE]
