@@ -14,6 +14,11 @@ control API lives on the same port under /_proxy/:
   GET  /_proxy/rules         -> {"rules": [...]} (with live counters)
   POST /_proxy/rules         -> appends one rule (JSON body), answers {"rule": {...}}
   POST /_proxy/rules/clear   -> clears rules only
+  GET  /_proxy/totals        -> counts since the proxy started (reset does not clear them):
+                                calls by action, faults injected by kind, check-mode calls and
+                                any write call made in check mode, and figures the tests posted
+  POST /_proxy/figures       -> adds the JSON object's numbers to totals["figures"]
+  POST /_proxy/totals/clear  -> clears the totals
 
 Rules:
   {"type": "status", "snapshot": ID, "statuses": ["creating", ...] | "creating",
@@ -24,7 +29,11 @@ Rules:
       forever=true keeps repeating its last item once used up.
   {"type": "fault", "action": NAME | "*", "fault": one of FAULTS, "times": N (default 1,
    -1 = forever), "every": K, "delay": S, "snapshot": ID (optional filter)}
-      Injected faults never reach the upstream (except "slow", which forwards late).
+      Injected faults never reach the upstream (except "slow", which forwards late, and
+      "lost", which forwards and then drops the connection: the call acted, its answer is lost).
+
+A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
+recorded with check_mode=true; a write call among those is counted in the totals.
 
 Request bodies and headers are never logged: they carry credentials and signatures.
 """
@@ -53,7 +62,9 @@ FAULTS = {
     "DBClusterSnapshotAlreadyExistsFault": (400, "Sender", "DBClusterSnapshotAlreadyExistsFault", "Snapshot already exists"),
     "DBClusterSnapshotNotFoundFault": (404, "Sender", "DBClusterSnapshotNotFoundFault", "Snapshot not found"),
 }
-SPECIAL_FAULTS = ("drop", "slow")
+SPECIAL_FAULTS = ("drop", "slow", "lost")
+CHECK_MODE_MARKER = "graphops.neptune/check-mode"
+READ_ACTION_PREFIXES = ("Describe", "List")
 STATUS_ACTIONS = {"DescribeDBClusterSnapshots", "CreateDBClusterSnapshot", "CopyDBClusterSnapshot"}
 SNAPSHOT_PARAMS = ("DBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdentifier", "SourceDBClusterSnapshotIdentifier")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
@@ -68,6 +79,7 @@ class ProxyState:
         self.lock = threading.Lock()
         self.calls = []
         self.rules = []
+        self.totals = new_totals()
 
     def add_rule(self, rule):
         if not isinstance(rule, dict):
@@ -146,9 +158,33 @@ class ProxyState:
     def record(self, call):
         with self.lock:
             self.calls.append(call)
+            count_call(self.totals, call)
         # One line per call for proxy.log; deliberately nothing from headers or body beyond these fields.
         print("call action=%(action)s snapshot=%(snapshot)s injected=%(injected)s status=%(status)s "
-              "rewritten_status=%(rewritten_status)s" % call, file=sys.stderr, flush=True)
+              "rewritten_status=%(rewritten_status)s check_mode=%(check_mode)s" % call, file=sys.stderr, flush=True)
+
+
+def new_totals():
+    return {"calls": 0, "by_action": {}, "injected": {}, "check_mode_calls": 0, "check_mode_writes": [], "figures": {}}
+
+
+def count_call(totals, call):
+    totals["calls"] += 1
+    action = call["action"] or "?"
+    totals["by_action"][action] = totals["by_action"].get(action, 0) + 1
+    if call["injected"]:
+        totals["injected"][call["injected"]] = totals["injected"].get(call["injected"], 0) + 1
+    if call.get("check_mode"):
+        totals["check_mode_calls"] += 1
+        if not action.startswith(READ_ACTION_PREFIXES):
+            totals["check_mode_writes"].append(action)
+
+
+def add_figures(totals, figures):
+    if not isinstance(figures, dict) or not all(isinstance(v, (int, float)) for v in figures.values()):
+        raise ValueError("figures must be a JSON object of numbers")
+    for name, value in figures.items():
+        totals["figures"][name] = totals["figures"].get(name, 0) + value
 
 
 def _snapshot_id(element):
@@ -185,7 +221,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             params.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
         action = (params.get("Action") or [None])[0]
         snapshot = next((params[p][0] for p in SNAPSHOT_PARAMS if p in params), None)
-        call = {"action": action, "snapshot": snapshot, "injected": None, "status": None, "rewritten_status": None}
+        call = {"action": action, "snapshot": snapshot, "injected": None, "status": None, "rewritten_status": None,
+                "check_mode": CHECK_MODE_MARKER in (self.headers.get("User-Agent") or "")}
         state = self.server.state
         fault = state.pick_fault(action, snapshot)
         if fault and fault["fault"] == "drop":
@@ -200,7 +237,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             call["injected"], call["status"] = fault["fault"], status
             state.record(call)
             return self.reply(status, error_body(code, error_type, message), "text/xml")
-        if fault:  # slow: delay, then forward as usual
+        if fault and fault["fault"] == "slow":  # delay, then forward as usual
             call["injected"] = "slow"
             time.sleep(fault["delay"])
         try:
@@ -209,6 +246,13 @@ class ProxyHandler(BaseHTTPRequestHandler):
             call["status"] = 502
             state.record(call)
             return self.reply(502, error_body("BadGateway", "Receiver", "upstream unreachable: %s" % exc.__class__.__name__), "text/xml")
+        if fault and fault["fault"] == "lost":  # upstream acted; the client never hears of it
+            call["injected"], call["status"] = "lost", status
+            state.record(call)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if status == 200:
             answer, written = state.rewrite_statuses(action, answer)
             call["rewritten_status"] = written[-1] if written else None
@@ -252,6 +296,20 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if route == ("GET", "/_proxy/rules"):
             with state.lock:
                 return self.reply_json(200, {"rules": [dict(r) for r in state.rules]})
+        if route == ("GET", "/_proxy/totals"):
+            with state.lock:
+                return self.reply_json(200, json.loads(json.dumps(state.totals)))
+        if route == ("POST", "/_proxy/figures"):
+            try:
+                with state.lock:
+                    add_figures(state.totals, json.loads(body or b"null"))
+                return self.reply_json(200, {"ok": True})
+            except (ValueError, TypeError) as exc:
+                return self.reply_json(400, {"error": str(exc)})
+        if route == ("POST", "/_proxy/totals/clear"):
+            with state.lock:
+                state.totals = new_totals()
+            return self.reply_json(200, {"ok": True})
         if route == ("POST", "/_proxy/rules"):
             try:
                 return self.reply_json(200, {"rule": state.add_rule(json.loads(body or b"null"))})

@@ -53,6 +53,9 @@ class ProxyControl:
     def clear_calls(self):
         self._ok("POST", "/_proxy/calls/clear")
 
+    def totals(self):
+        return self._ok("GET", "/_proxy/totals")
+
 
 @pytest.fixture(scope="module")
 def local_aws_info(tmp_path_factory):
@@ -71,12 +74,13 @@ def proxy(local_aws_info):
 
 @pytest.fixture(scope="module")
 def make_neptune(local_aws_info):
-    def make(url=None, **retries):
+    def make(url=None, user_agent_extra=None, **retries):
         # Default: no botocore retries at all, so every injected fault surfaces.
         retries = retries or {"total_max_attempts": 1}
         return boto3.client("neptune", endpoint_url=url or local_aws_info["proxy_url"], region_name="us-east-1",
                             aws_access_key_id="testing", aws_secret_access_key="testing",
-                            config=Config(retries=retries, connect_timeout=5, read_timeout=30))
+                            config=Config(retries=retries, connect_timeout=5, read_timeout=30,
+                                          user_agent_extra=user_agent_extra))
     return make
 
 

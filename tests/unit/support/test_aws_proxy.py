@@ -138,7 +138,7 @@ def test_every_kth_call_forever(neptune, proxy):
     assert outcomes == ["ok", "Throttling", "ok", "Throttling", "ok"]
     neptune.describe_db_clusters()  # other actions are not affected
     assert proxy.calls()[-1] == {"action": "DescribeDBClusters", "snapshot": None,
-                                 "injected": None, "status": 200, "rewritten_status": None}
+                                 "injected": None, "status": 200, "rewritten_status": None, "check_mode": False}
 
 
 def test_slow_delays_then_forwards(neptune, proxy):
@@ -200,3 +200,37 @@ def test_proxy_log_has_no_secrets(local_aws_info, neptune, proxy):
     log = (Path(local_aws_info["state_dir"]) / "proxy.log").read_text()
     assert "listening on http://127.0.0.1:" in log
     assert "Authorization" not in log and "Signature" not in log and "testing" not in log
+
+
+def test_lost_answer_reaches_moto_but_not_the_client(neptune, proxy):
+    name = "lost-%s" % uuid.uuid4().hex[:8]
+    proxy.add_rule(type="fault", action="CreateDBClusterSnapshot", fault="lost")
+    with pytest.raises(ConnectionClosedError):
+        neptune.create_db_cluster_snapshot(DBClusterIdentifier="c1", DBClusterSnapshotIdentifier=name)
+    assert name in statuses(neptune)  # it was made all the same
+    assert proxy.calls()[0]["injected"] == "lost"
+
+
+def test_totals_count_check_mode_writes_and_survive_reset(make_neptune, neptune, proxy):
+    before = proxy.totals()
+    dry_run = make_neptune(user_agent_extra="graphops.neptune/check-mode")
+    dry_run.describe_db_cluster_snapshots(DBClusterIdentifier="c1")
+    name = new_snapshot(dry_run, "dry")
+    proxy.add_rule(type="fault", action="DescribeDBClusterSnapshots", fault="throttle")
+    with pytest.raises(ClientError):
+        neptune.describe_db_cluster_snapshots(DBClusterIdentifier="c1")
+    proxy.reset()
+    after = proxy.totals()
+    assert after["calls"] - before["calls"] == 3
+    assert after["check_mode_calls"] - before["check_mode_calls"] == 2
+    assert after["check_mode_writes"][len(before["check_mode_writes"]):] == ["CreateDBClusterSnapshot"]
+    assert after["injected"].get("throttle", 0) - before["injected"].get("throttle", 0) == 1
+    assert proxy.calls() == [] and name  # reset cleared the calls, not the totals
+
+
+def test_figures_add_up_and_reject_non_numbers(proxy):
+    before = proxy.totals()["figures"].get("bad_inputs_refused", 0)
+    assert proxy.request("POST", "/_proxy/figures", {"bad_inputs_refused": 3})[0] == 200
+    assert proxy.request("POST", "/_proxy/figures", {"bad_inputs_refused": 2})[0] == 200
+    assert proxy.totals()["figures"]["bad_inputs_refused"] == before + 5
+    assert proxy.request("POST", "/_proxy/figures", {"x": "many"})[0] == 400
