@@ -102,8 +102,18 @@ stage_integration() {
             tests/integration/cloud-config-aws.ini.template > "$ini"
     fi
     # --local: run with this venv's python, which already has boto3/botocore.
-    local extra=(); read -ra extra <<< "${INTEGRATION_ARGS:-}"
-    (cd "$COLL" && ansible-test integration --local --python "$PY" --color no "${extra[@]}")
+    local extra=(); read -ra extra <<< "${INTEGRATION_ARGS:-}" rc=0
+    (cd "$COLL" && ansible-test integration --local --python "$PY" --color no "${extra[@]}") || rc=$?
+    if [[ -n "${proxy_url:-}" ]]; then
+        # The proxy's counters: fails the stage on any write in check mode. Only a full run's
+        # figures go to docs/; a partial run's stay in tests/output/.
+        local report="$REPO/tests/output/reliability.md"
+        python tests/support/reliability_report.py --proxy-url "$proxy_url" --out "$report" || rc=1
+        if [[ $rc -eq 0 && -z "${INTEGRATION_ARGS:-}" ]]; then
+            mkdir -p "$REPO/docs" && cp "$report" "$REPO/docs/reliability.md"
+        fi
+    fi
+    return "$rc"
 }
 
 FAILED=0

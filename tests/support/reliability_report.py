@@ -1,0 +1,80 @@
+#!/usr/bin/env python
+"""Write the reliability figures of an integration run, read from the proxy's totals.
+
+Usage: python reliability_report.py --proxy-url URL --out FILE
+
+The proxy counts every call the integration targets made, every fault it injected
+and every call made in check mode; the targets post their own figures (bad inputs
+refused, faults survived) to it. Exits 1 when any check-mode call was a write.
+"""
+import argparse
+import datetime
+import json
+import sys
+import urllib.request
+
+FIGURE_LABELS = {
+    "bad_inputs_refused": "Bad inputs tried, each refused with a message naming the value and the rule, with zero API calls",
+    "faults_survived": "Injected faults the module rode out (task succeeded)",
+    "faults_failed_clearly": "Faults past the retry budget or final, each failing with a clear message",
+    "load_tasks_succeeded": "Load test: snapshot tasks that succeeded under throttling (forks=10)",
+}
+
+
+def render(totals):
+    figures = totals.get("figures", {})
+    lines = [
+        "# Reliability figures",
+        "",
+        "Written by `tests/support/reliability_report.py` at the end of the integration stage of",
+        "`bash tests/run.sh` (from the fault-injecting proxy's counters and the figures the targets",
+        "post to it); not typed by hand. Regenerate with `bash tests/run.sh integration`.",
+        "",
+        f"Run: {datetime.date.today().isoformat()}",
+        "",
+        "| Figure | Value |",
+        "| --- | ---: |",
+        f"| API calls made by the integration suite | {totals['calls']} |",
+        f"| Faults injected (all kinds) | {sum(totals['injected'].values())} |",
+    ]
+    for kind, count in sorted(totals["injected"].items()):
+        lines.append(f"| Faults injected: {kind} | {count} |")
+    for name, label in FIGURE_LABELS.items():
+        if name in figures:
+            lines.append(f"| {label} | {figures[name]} |")
+    for name in sorted(set(figures) - set(FIGURE_LABELS)):
+        lines.append(f"| {name} | {figures[name]} |")
+    lines += [
+        f"| Calls made in check mode | {totals['check_mode_calls']} |",
+        f"| Write calls made in check mode | {len(totals['check_mode_writes'])} |",
+        "",
+        "Check-mode calls are told apart by the User-Agent marker the modules send in check mode",
+        "(`graphops.neptune/check-mode`); a write among them fails the test run.",
+        "",
+        "## Calls by action",
+        "",
+        "| Action | Calls |",
+        "| --- | ---: |",
+    ]
+    lines += [f"| {action} | {count} |" for action, count in sorted(totals["by_action"].items())]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--proxy-url", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    with urllib.request.urlopen(args.proxy_url + "/_proxy/totals", timeout=10) as answer:
+        totals = json.load(answer)
+    with open(args.out, "w", encoding="utf-8") as out:
+        out.write(render(totals))
+    print(f"reliability figures written to {args.out}")
+    if totals["check_mode_writes"]:
+        print(f"ERROR: write calls made in check mode: {totals['check_mode_writes']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
