@@ -170,7 +170,6 @@ def oldest_first(snapshots: list) -> list:
     return sorted(snapshots, key=key)
 
 
-
 def owned(facts: dict) -> bool:
     """Whether the account owns the snapshot: one shared with it by another account is named by its ARN.
 

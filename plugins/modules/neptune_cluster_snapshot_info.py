@@ -87,6 +87,7 @@ attributes:
     description: The module only reads; check mode returns the same result.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is no diff.
   idempotent:
     support: full
     description: The module changes nothing.
@@ -257,8 +258,7 @@ db_cluster_snapshots:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import RETRY_DECORATOR
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import NeptuneSnapshotApi
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import connect
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import SNAPSHOT_TYPES
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import build_listing_request
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing_api import list_snapshots
@@ -283,9 +283,8 @@ def main():
     except InvalidInput as error:
         module.fail_json(msg=str(error))
 
-    api = NeptuneSnapshotApi(module.client("neptune", retry_decorator=RETRY_DECORATOR))
     try:
-        snapshots = list_snapshots(api, request)
+        snapshots = list_snapshots(connect(module), request)
     except AnsibleAWSError as error:
         module.fail_json_aws_error(error)
     module.exit_json(changed=False, db_cluster_snapshots=snapshots)
