@@ -12,17 +12,16 @@ cluster, tags) and ordered. snapshot_listing_api.py makes the calls.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from .snapshot_plan import NEPTUNE_ENGINE
-from .validation import InvalidInput, normalize_identifier, normalize_tags
+from .validation import AUTOMATED_PREFIX
+from .validation import InvalidInput
+from .validation import normalize_identifier
+from .validation import normalize_snapshot_reference
+from .validation import normalize_tags
 
 SNAPSHOT_TYPES = ("automated", "manual", "shared", "public")
-# AWS names automated snapshots "rds:<cluster>-<date>"; the info module may look them up.
-AUTOMATED_PREFIX = "rds:"
-# Snapshots shared from another account are named by their ARN.
-_SNAPSHOT_ARN_PATTERN = re.compile(r"^(arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:cluster-snapshot:)(.*)$", re.IGNORECASE)
 # Filter rules of DescribeDBClusterSnapshots: these flags only apply without a type, or with these types.
 _INCLUDE_SHARED_TYPES = (None, "shared")
 _INCLUDE_PUBLIC_TYPES = (None, "public")
@@ -46,28 +45,6 @@ class ListingRequest:
         return self.include_tags or bool(self.tags)
 
 
-def normalize_snapshot_filter(value, option: str) -> str:
-    """Check a snapshot identifier filter: a manual one, 'rds:' + an automated one, or a shared one's ARN.
-
-    Returned lowercase, as AWS stores identifiers (the ARN's prefix is kept as given).
-    """
-    if isinstance(value, str):
-        arn = _SNAPSHOT_ARN_PATTERN.match(value)
-        if arn:
-            return arn.group(1) + normalize_snapshot_filter(arn.group(2), f"{option} (the name in ARN {value!r})")
-        if value.lower().startswith(AUTOMATED_PREFIX):
-            name = value[len(AUTOMATED_PREFIX):]
-            try:
-                return AUTOMATED_PREFIX + normalize_identifier(name, option)
-            except InvalidInput:
-                raise InvalidInput(
-                    f"{option} {value!r} is invalid: an automated snapshot's identifier is 'rds:' followed by "
-                    f"{name!r}, which must be 1 to 63 ASCII letters, digits or hyphens; the first a letter; "
-                    "no trailing hyphen; no two consecutive hyphens"
-                ) from None
-    return normalize_identifier(value, option)
-
-
 def build_listing_request(params: dict) -> ListingRequest:
     """Validate the info module's parameters; raises InvalidInput before any AWS call."""
     snapshot_id = params.get("db_cluster_snapshot_identifier")
@@ -89,7 +66,7 @@ def build_listing_request(params: dict) -> ListingRequest:
             "to list public snapshots with the account's own, or set snapshot_type: public"
         )
     return ListingRequest(
-        snapshot_id=None if snapshot_id is None else normalize_snapshot_filter(
+        snapshot_id=None if snapshot_id is None else normalize_snapshot_reference(
             snapshot_id, "db_cluster_snapshot_identifier"
         ),
         cluster_id=None if cluster_id is None else normalize_identifier(cluster_id, "db_cluster_identifier"),

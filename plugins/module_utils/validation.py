@@ -106,11 +106,14 @@ def normalize_tags(tags) -> dict[str, str] | None:
 
 MAX_SHARED_ACCOUNTS = 20
 PUBLIC = "all"
-_ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
-_SNAPSHOT_ARN_PATTERN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):rds:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
-    r"cluster-snapshot:(?P<identifier>.+)$"
+# AWS names automated snapshots "rds:<cluster>-<date>".
+AUTOMATED_PREFIX = "rds:"
+_ACCOUNT_PATTERN = re.compile(r"[0-9]{12}")
+SNAPSHOT_ARN_PATTERN = re.compile(
+    r"arn:(?P<partition>aws[a-z-]*):rds:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
+    r"cluster-snapshot:(?P<identifier>.+)"
 )
+_ARN_RULE = "arn:aws:rds:<region>:<12-digit account>:cluster-snapshot:<identifier>"
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,39 @@ class SnapshotSource:
         return self.arn or self.identifier
 
 
-def _normalize_source_identifier(value: str, option: str) -> str:
-    # A copy may start from an automated snapshot ("rds:<cluster>-<date>"): that is how one keeps it.
-    if value.lower().startswith("rds:"):
-        return "rds:" + normalize_identifier(value[4:], option)
+def _normalize_any_identifier(value, option: str) -> str:
+    """A manual snapshot's identifier, or an automated one's ("rds:" + identifier)."""
+    if isinstance(value, str) and value.lower().startswith(AUTOMATED_PREFIX):
+        name = value[len(AUTOMATED_PREFIX):]
+        try:
+            return AUTOMATED_PREFIX + normalize_identifier(name, option)
+        except InvalidInput:
+            raise InvalidInput(
+                f"{option} {value!r} is invalid: an automated snapshot's identifier is 'rds:' followed by "
+                f"{name!r}, which must be {_IDENTIFIER_RULE}"
+            ) from None
     return normalize_identifier(value, option)
+
+
+def _match_snapshot_arn(value: str, option: str):
+    match = SNAPSHOT_ARN_PATTERN.fullmatch(value)
+    if not match:
+        raise InvalidInput(f"{option} {value!r} is not a valid DB cluster snapshot ARN; the form is {_ARN_RULE}")
+    return match, _normalize_any_identifier(match["identifier"], f"{option} (the identifier in ARN {value!r})")
+
+
+def _arn(match, identifier: str) -> str:
+    return f"arn:{match['partition']}:rds:{match['region']}:{match['account']}:cluster-snapshot:{identifier}"
+
+
+def normalize_snapshot_reference(value, option: str) -> str:
+    """A snapshot to look up: an identifier, an automated one ("rds:..."), or an ARN (a shared one).
+
+    The identifier is lowercased, as AWS stores it.
+    """
+    if isinstance(value, str) and value.startswith("arn:"):
+        return _arn(*_match_snapshot_arn(value, option))
+    return _normalize_any_identifier(value, option)
 
 
 def parse_source(value, source_region, target_region) -> SnapshotSource | None:
@@ -147,27 +178,20 @@ def parse_source(value, source_region, target_region) -> SnapshotSource | None:
     if not value.startswith("arn:"):
         if source_region is not None and source_region != target_region:
             raise InvalidInput(
-                f"{option} {value!r} must be an ARN (arn:aws:rds:<region>:<account>:cluster-snapshot:<id>) "
+                f"{option} {value!r} must be an ARN ({_ARN_RULE}) "
                 f"to copy from another region (source_region {source_region!r})"
             )
-        return SnapshotSource(identifier=_normalize_source_identifier(value, option))
-    match = _SNAPSHOT_ARN_PATTERN.fullmatch(value)
-    if not match:
-        raise InvalidInput(
-            f"{option} {value!r} is not a valid DB cluster snapshot ARN; the form is "
-            "arn:aws:rds:<region>:<12-digit account>:cluster-snapshot:<identifier>"
-        )
+        # A copy may start from an automated snapshot: that is how one keeps it.
+        return SnapshotSource(identifier=_normalize_any_identifier(value, option))
+    match, identifier = _match_snapshot_arn(value, option)
     arn_region = match["region"]
     if source_region is not None and source_region != arn_region:
         raise InvalidInput(
-            f"source_region {source_region!r} does not match the region {arn_region!r} of "
-            f"{option} {value!r}"
+            f"source_region {source_region!r} does not match the region {arn_region!r} of {option} {value!r}"
         )
-    identifier = _normalize_source_identifier(match["identifier"], option)
-    arn = f"arn:{match['partition']}:rds:{arn_region}:{match['account']}:cluster-snapshot:{identifier}"
     return SnapshotSource(
         identifier=identifier,
-        arn=arn,
+        arn=_arn(match, identifier),
         region=arn_region if arn_region != target_region else None,
         account=match["account"],
     )

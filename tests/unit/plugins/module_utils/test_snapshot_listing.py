@@ -75,7 +75,7 @@ def test_bad_automated_identifier_says_what_follows_rds():
 
 def test_shared_snapshot_arn_is_accepted_and_its_name_checked():
     assert request(db_cluster_snapshot_identifier=SHARED_ARN).snapshot_id == SHARED_ARN[:-10] + "their-snap"
-    with pytest.raises(InvalidInput, match="the name in ARN"):
+    with pytest.raises(InvalidInput, match="the identifier in ARN"):
         request(db_cluster_snapshot_identifier=SHARED_ARN[:-10] + "their_snap")
 
 
