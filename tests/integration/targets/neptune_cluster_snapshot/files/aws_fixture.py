@@ -8,9 +8,13 @@ Aurora, MySQL and PostgreSQL), so the target makes its fixtures with boto3 here.
 It talks to AWS (or to the endpoint in FIXTURE_ENDPOINT_URL) with the credentials
 of the usual AWS_* environment variables, and prints one JSON document.
 
-  aws_fixture.py create-cluster ID ENGINE        # waits until available; reuses an existing one
+  aws_fixture.py create-cluster ID ENGINE [encrypted]  # waits until available; reuses an existing one;
+                                                 # encrypted: StorageEncrypted with KMS key alias/test
   aws_fixture.py create-cluster-snapshot ID CLUSTER   # waits until available
-  aws_fixture.py describe-snapshot ID            # {"exists", "identifier", "cluster", "engine", "status", "tags"}
+  aws_fixture.py describe-snapshot ID            # {"exists", "identifier", "cluster", "engine", "status",
+                                                 #  "encrypted", "tags"}
+  aws_fixture.py exists ID [ID...]               # {"ID": true or false, ...}
+  aws_fixture.py describe-sharing ID             # {"exists", "restore": sorted accounts allowed to restore it}
   aws_fixture.py delete-snapshot ID [ID...]      # missing ones are fine
   aws_fixture.py delete-cluster ID [ID...]       # skips the final snapshot; missing ones are fine
 
@@ -53,9 +57,13 @@ def cluster_status(rds, cluster_id):
     return rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]["Status"]
 
 
-def create_cluster(cluster_id, engine):
+def create_cluster(cluster_id, engine, encrypted=""):
     rds = client("neptune" if engine == "neptune" else "rds")
     request = {"DBClusterIdentifier": cluster_id, "Engine": engine}
+    if encrypted == "encrypted":
+        request.update(StorageEncrypted=True, KmsKeyId="alias/test")
+    elif encrypted:
+        raise SystemExit(f"create-cluster: unknown option {encrypted!r} (only 'encrypted')")
     if engine != "neptune":
         request.update(MasterUsername="ansibletest", MasterUserPassword="Ansible-Test-pw-1234")
     try:
@@ -65,7 +73,12 @@ def create_cluster(cluster_id, engine):
             raise
         cluster = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
     wait_for(lambda: cluster_status(rds, cluster_id), f"cluster {cluster_id}")
-    return {"identifier": cluster["DBClusterIdentifier"], "engine": cluster["Engine"], "arn": cluster["DBClusterArn"]}
+    return {
+        "identifier": cluster["DBClusterIdentifier"],
+        "engine": cluster["Engine"],
+        "arn": cluster["DBClusterArn"],
+        "encrypted": bool(cluster.get("StorageEncrypted")),
+    }
 
 
 def read_snapshot(snapshot_id):
@@ -86,8 +99,26 @@ def read_snapshot(snapshot_id):
         "cluster": snapshot["DBClusterIdentifier"],
         "engine": snapshot["Engine"],
         "status": snapshot["Status"],
+        "encrypted": bool(snapshot.get("StorageEncrypted")),
         "tags": {tag["Key"]: tag["Value"] for tag in tags},
     }
+
+
+def snapshots_exist(*snapshot_ids):
+    return {snapshot_id: read_snapshot(snapshot_id)["exists"] for snapshot_id in snapshot_ids}
+
+
+def read_sharing(snapshot_id):
+    rds = client("rds")
+    try:
+        response = rds.describe_db_cluster_snapshot_attributes(DBClusterSnapshotIdentifier=snapshot_id)
+    except botocore.exceptions.ClientError as error:
+        if code(error) in NOT_FOUND:
+            return {"exists": False}
+        raise
+    attributes = response["DBClusterSnapshotAttributesResult"].get("DBClusterSnapshotAttributes", [])
+    restore = next((a.get("AttributeValues") or [] for a in attributes if a["AttributeName"] == "restore"), [])
+    return {"exists": True, "restore": sorted(restore)}
 
 
 def create_cluster_snapshot(snapshot_id, cluster_id):
@@ -127,6 +158,8 @@ COMMANDS = {
     "create-cluster": create_cluster,
     "create-cluster-snapshot": create_cluster_snapshot,
     "describe-snapshot": read_snapshot,
+    "describe-sharing": read_sharing,
+    "exists": snapshots_exist,
     "delete-snapshot": delete_snapshots,
     "delete-cluster": delete_clusters,
 }
