@@ -102,7 +102,7 @@ stage_integration() {
             tests/integration/cloud-config-aws.ini.template > "$ini"
     fi
     # --local: run with this venv's python, which already has boto3/botocore.
-    local extra=(); read -ra extra <<< "${INTEGRATION_ARGS:-}" rc=0
+    local extra=() rc=0; read -ra extra <<< "${INTEGRATION_ARGS:-}"
     (cd "$COLL" && ansible-test integration --local --python "$PY" --color no "${extra[@]}") || rc=$?
     if [[ -n "${proxy_url:-}" ]]; then
         # The proxy's counters: fails the stage on any write in check mode. Only a full run's
