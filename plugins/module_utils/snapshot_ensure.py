@@ -10,6 +10,7 @@ same `changed` and the predicted facts.
 
 from __future__ import annotations
 
+from .snapshot_api import SnapshotAppeared
 from .snapshot_plan import AVAILABLE
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
@@ -18,9 +19,11 @@ from .snapshot_plan import NEPTUNE_ENGINE
 from .snapshot_plan import PENDING_STATUSES
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
-from .snapshot_api import SnapshotAppeared
 from .waiting import ABSENT
 from .waiting import wait_for_snapshot
+
+# AWS allows at most this many tags on a resource.
+MAX_TAGS_PER_RESOURCE = 50
 
 
 def _read_snapshot_for_plan(api, request):
@@ -77,18 +80,24 @@ def _make(api, request, plan) -> dict:
     planned_tags = plan.facts["tags"]
     if request.copy_tags:
         # What AWS copied is read back, then brought to the plan, so a re-run finds nothing to change.
-        copied = dict(facts, tags=api.read_tags(facts))
-        to_set, to_remove = tag_changes(copied["tags"], planned_tags, purge=True)
-        _change_tags(api, copied, to_set, to_remove)
+        copied = api.read_tags(facts)
+        to_set, to_remove = tag_changes(copied, planned_tags, purge=True)
+        _change_tags(api, dict(facts, tags=planned_tags), to_set, to_remove)
     return dict(facts, tags=planned_tags)
 
 
 def _change_tags(api, snapshot, to_set, to_remove) -> None:
-    # Removals first, so that replacing tags never goes over the per-resource tag limit.
-    if to_remove:
-        api.remove_tags(snapshot, to_remove)
-    if to_set:
-        api.add_tags(snapshot, to_set)
+    """Add first, so that a run cut short between the calls loses no tag: a re-run removes the rest.
+
+    Only when adding first would pass AWS's limit of tags on a resource do removals go first.
+    """
+    final_count = len(snapshot.get("tags") or {})
+    calls = [(api.add_tags, to_set), (api.remove_tags, to_remove)]
+    if final_count + len(to_remove) > MAX_TAGS_PER_RESOURCE:
+        calls.reverse()
+    for call, changes in calls:
+        if changes:
+            call(snapshot, changes)
 
 
 def _apply(api, request, plan) -> dict:

@@ -126,7 +126,7 @@ def test_tag_replace_add_keep_purge(neptune, run_module):
     calls.clear()
     replaced = run(run_module, client, diff=True, id="snap", tags={"a": "1", "c": "3"})
     assert replaced["changed"] and replaced["db_cluster_snapshot"]["tags"] == {"a": "1", "c": "3"}
-    assert calls == [DESCRIBE, TAGS, "RemoveTagsFromResource", "AddTagsToResource"]
+    assert calls == [DESCRIBE, TAGS, "AddTagsToResource", "RemoveTagsFromResource"]
     assert replaced["diff"]["before"]["tags"] == {"a": "1", "b": "2"}
     assert replaced["diff"]["after"]["tags"] == {"a": "1", "c": "3"}
 
@@ -459,13 +459,13 @@ def test_snapshot_that_appears_during_create_is_adopted_and_reconciled(stubbed, 
     stubber.add_client_error("create_db_cluster_snapshot", "DBClusterSnapshotAlreadyExistsFault", http_status_code=400)
     queue_describe(stubber, "available")
     queue_tags(stubber, {"other": "run"})
-    stubber.add_response("remove_tags_from_resource", {}, {"ResourceName": SNAPSHOT_ARN, "TagKeys": ["other"]})
     stubber.add_response(
         "add_tags_to_resource", {}, {"ResourceName": SNAPSHOT_ARN, "Tags": [{"Key": "a", "Value": "1"}]}
     )
+    stubber.add_response("remove_tags_from_resource", {}, {"ResourceName": SNAPSHOT_ARN, "TagKeys": ["other"]})
     result = run(run_module, client, id="snap", cluster_id="graph", tags={"a": "1"})
     assert result["changed"] and result["db_cluster_snapshot"]["tags"] == {"a": "1"}
-    assert calls == [DESCRIBE, CLUSTER, CREATE, DESCRIBE, TAGS, "RemoveTagsFromResource", "AddTagsToResource"]
+    assert calls == [DESCRIBE, CLUSTER, CREATE, DESCRIBE, TAGS, "AddTagsToResource", "RemoveTagsFromResource"]
 
 
 def test_snapshot_that_appears_from_another_cluster_is_refused(stubbed, run_module):
@@ -481,3 +481,24 @@ def test_snapshot_that_appears_from_another_cluster_is_refused(stubbed, run_modu
     result = run(run_module, client, id="snap", cluster_id="other")
     assert result["failed"] and "'graph'" in result["msg"] and "'other'" in result["msg"]
     assert calls.writes == [CREATE]
+
+
+def test_a_tag_change_adds_first_so_an_interrupted_run_loses_no_tag(stubbed, run_module):
+    client, stubber, calls = stubbed
+    queue_describe(stubber, "available")
+    queue_tags(stubber, {"keep": "1", "old": "x"})
+    stubber.add_client_error("add_tags_to_resource", "AccessDenied", http_status_code=403)
+    result = run(run_module, client, id="snap", tags={"keep": "1", "new": "y"})
+    assert result["failed"] and calls.writes == ["AddTagsToResource"]  # the old tags were not touched
+
+
+def test_near_the_tag_limit_removals_go_first(stubbed, run_module):
+    client, stubber, calls = stubbed
+    current = {f"old{n}": "x" for n in range(30)}
+    wanted = {f"new{n}": "y" for n in range(30)}
+    queue_describe(stubber, "available")
+    queue_tags(stubber, current)
+    stubber.add_response("remove_tags_from_resource", {})
+    stubber.add_response("add_tags_to_resource", {})
+    result = run(run_module, client, id="snap", tags=wanted)
+    assert result["changed"] and calls.writes == ["RemoveTagsFromResource", "AddTagsToResource"]
