@@ -14,7 +14,7 @@ import sys
 import urllib.request
 
 FIGURE_LABELS = {
-    "bad_inputs_refused": "Bad inputs tried, each refused with a message naming the value and the rule, with zero API calls",
+    "bad_inputs_refused": "Bad inputs tried, each refused with a clear message before any API call (zero calls)",
     "faults_survived": "Injected faults the module rode out (task succeeded)",
     "faults_failed_clearly": "Faults past the retry budget or final, each failing with a clear message",
     "load_tasks_succeeded": "Load test: snapshot tasks that succeeded under throttling (forks=10)",
