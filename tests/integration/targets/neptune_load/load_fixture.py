@@ -1,81 +1,42 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, graphops engineers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Set-up, proxy control, independent checks and clean-up for the neptune_load target.
+"""The neptune_load target's own set-up and checks, on top of setup_neptune_fixture's neptune_fixture.py.
 
-CONFIG is the integration config ansible-test passes to runme.sh (-e @CONFIG, JSON). Clusters are
-made and snapshots read straight on moto (moto_url), so the proxy neither records nor faults that.
-Every command prints one JSON document; a failed check exits non-zero with what was wrong.
+Run as `load_fixture.py --config CONFIG COMMAND ARGS...`, CONFIG being the integration config
+ansible-test passes to runme.sh (-e @CONFIG, JSON). Clusters are made and snapshots read straight
+on moto (moto_url), so the proxy neither records nor faults that. Every command prints one JSON
+document; a failed check exits non-zero with what was wrong.
 
-  load_fixture.py setup CONFIG COUNT INVENTORY  # {"local": false} without moto_url; else creates COUNT
-                                                # Neptune clusters PREFIX-load-NN, writes INVENTORY (one
-                                                # host a cluster) and prints {"local": true, "prefix"}
-  load_fixture.py proxy CONFIG PATH [JSON]      # POST JSON (or nothing) to the proxy's /_proxy/PATH
-  load_fixture.py calls CONFIG                  # the proxy's call log, summed up
-  load_fixture.py check-calls CONFIG COUNT first|rerun  # the proxy's log of a run: about a quarter of
-                                                # the calls throttled; COUNT creates reached moto, one a
-                                                # snapshot (first), or none (rerun)
-  load_fixture.py check-run RUN_JSON COUNT CHANGED   # the json callback's output of load.yml: COUNT hosts,
-                                                # each ok, its snapshot task changed (CHANGED=1) or not (0)
-  load_fixture.py check-snapshots CONFIG COUNT  # exactly COUNT manual snapshots PREFIX-load-*, one per
-                                                # cluster, available, with the tags load.yml gives
-  load_fixture.py cleanup CONFIG                # deletes the manual snapshots and clusters PREFIX-load-*
+  setup PREFIX COUNT INVENTORY  # {"local": false} without moto_url; else creates COUNT Neptune
+                                # clusters PREFIX-NN, writes INVENTORY (one host a cluster) and
+                                # prints {"local": true, "clusters": COUNT}
+  calls                         # the proxy's call log, summed up
+  check-calls COUNT first|rerun # the proxy's log of a run: about a quarter of the calls throttled;
+                                # COUNT creates reached moto, one a snapshot (first), or none (rerun)
+  check-run RUN_JSON COUNT CHANGED  # the json callback's output of load.yml: COUNT hosts, each ok,
+                                # its snapshot task changed (CHANGED=1) or not (0)
+  check-snapshots PREFIX COUNT  # exactly COUNT manual snapshots PREFIX-*, one per cluster,
+                                # available, with the tags load.yml gives
 """
 
 import json
+import os
 import sys
-import time
-import urllib.request
 
-import boto3
-import botocore.exceptions
-
-NOT_FOUND = ("DBClusterNotFoundFault", "DBClusterSnapshotNotFoundFault")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "setup_neptune_fixture", "files"))
+import neptune_fixture  # the shared fixture; ansible-test copies setup_neptune_fixture beside this target
 
 
-def load_config(path):
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+def cluster_ids(prefix, count):
+    return ["%s-%02d" % (prefix, number) for number in range(int(count))]
 
 
-def prefix_of(config):
-    return "gn-%s-load" % config["tiny_prefix"]
-
-
-def rds(config):
-    return boto3.client(
-        "rds",
-        endpoint_url=config["moto_url"],
-        region_name=config["aws_region"],
-        aws_access_key_id=config["aws_access_key"],
-        aws_secret_access_key=config["aws_secret_key"],
-        aws_session_token=config.get("security_token") or None,
-    )
-
-
-def cluster_ids(config, count):
-    return ["%s-%02d" % (prefix_of(config), number) for number in range(int(count))]
-
-
-def setup(config_path, count, inventory):
-    config = load_config(config_path)
-    if not config.get("moto_url"):
+def setup(fixture, prefix, count, inventory):
+    if not fixture.local:
         return {"local": False}
-    client = rds(config)
-    clusters = cluster_ids(config, count)
-    for cluster_id in clusters:
-        try:
-            client.create_db_cluster(DBClusterIdentifier=cluster_id, Engine="neptune")
-        except botocore.exceptions.ClientError as error:
-            if error.response["Error"]["Code"] != "DBClusterAlreadyExistsFault":
-                raise
-    for cluster_id in clusters:
-        for _attempt in range(600):
-            if client.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]["Status"] == "available":
-                break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("cluster %s is not available" % cluster_id)
+    clusters = cluster_ids(prefix, count)
+    neptune_fixture.setup(fixture, {"clusters": [{"id": cluster_id, "engine": "neptune"} for cluster_id in clusters]})
     hosts = {
         "load-%02d" % number: {"cluster_id": cluster_id, "snapshot_id": cluster_id + "-snap"}
         for number, cluster_id in enumerate(clusters)
@@ -86,21 +47,11 @@ def setup(config_path, count, inventory):
     }
     with open(inventory, "w", encoding="utf-8") as handle:
         json.dump({"all": {"children": {"neptune_load": group}}}, handle, indent=2)  # JSON is YAML
-    return {"local": True, "prefix": prefix_of(config), "clusters": len(clusters)}
+    return {"local": True, "clusters": len(clusters)}
 
 
-def proxy(config_path, path, body=None):
-    url = "%s/_proxy/%s" % (load_config(config_path)["aws_endpoint_url"], path)
-    request = urllib.request.Request(url, data=(body or "").encode("utf-8"), method="POST")
-    request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.load(answer)
-
-
-def calls(config_path):
-    url = "%s/_proxy/calls" % load_config(config_path)["aws_endpoint_url"]
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        logged = json.load(answer)["calls"]
+def calls(fixture):
+    logged = neptune_fixture.proxy(fixture, "calls", method="GET")["calls"]
     created = [c["snapshot"] for c in logged if c["action"] == "CreateDBClusterSnapshot" and c["status"] == 200]
     by_action, throttled_by_action = {}, {}
     for call in logged:
@@ -117,9 +68,9 @@ def calls(config_path):
     }
 
 
-def check_calls(config_path, count, run):
+def check_calls(fixture, count, run):
     """The proxy's log of one run: a quarter throttled; first run: one create a snapshot; re-run: none."""
-    summary, count = calls(config_path), int(count)
+    summary, count = calls(fixture), int(count)
     ratio = summary["throttled"] / max(summary["calls"], 1)
     problems = []
     if not summary["throttled"] or not 0.2 <= ratio <= 0.3:
@@ -148,7 +99,7 @@ def read_run(path):
     return document
 
 
-def check_run(run_json, count, changed):
+def check_run(_fixture, run_json, count, changed):
     document = read_run(run_json)
     count, changed = int(count), changed == "1"
     stats = document["stats"]
@@ -176,70 +127,32 @@ def check_run(run_json, count, changed):
     return {"hosts": len(stats), "succeeded": succeeded, "changed": sum(stats[h]["changed"] for h in stats)}
 
 
-def check_snapshots(config_path, count):
-    config = load_config(config_path)
-    client = rds(config)
-    prefix = prefix_of(config)
-    snapshots = [
-        s for s in client.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]
-        if s["DBClusterSnapshotIdentifier"].startswith(prefix + "-")
-    ]
-    clusters = cluster_ids(config, count)
+def check_snapshots(fixture, prefix, count):
+    found = sorted(s["DBClusterSnapshotIdentifier"] for s in neptune_fixture.manual_snapshots(fixture, prefix + "-"))
+    clusters = cluster_ids(prefix, count)
     problems = []
-    found = sorted(s["DBClusterSnapshotIdentifier"] for s in snapshots)
     if found != sorted(c + "-snap" for c in clusters):
         problems.append("expected one snapshot per cluster, %s-NN-snap; found %s" % (prefix, found))
+    snapshots = [neptune_fixture.describe(fixture, identifier) for identifier in found]
     for snapshot in snapshots:
-        identifier, cluster_id = snapshot["DBClusterSnapshotIdentifier"], snapshot["DBClusterIdentifier"]
-        tags = client.list_tags_for_resource(ResourceName=snapshot["DBClusterSnapshotArn"])["TagList"]
-        tags = {tag["Key"]: tag["Value"] for tag in tags}
-        if identifier != cluster_id + "-snap" or snapshot["Engine"] != "neptune" or snapshot["Status"] != "available":
-            problems.append("%s: cluster %s, engine %s, status %s" % (identifier, cluster_id, snapshot["Engine"], snapshot["Status"]))
-        if tags != {"load": config["tiny_prefix"], "cluster": cluster_id}:
-            problems.append("%s: tags %s" % (identifier, tags))
+        identifier, cluster_id = snapshot["identifier"], snapshot["cluster"]
+        if identifier != cluster_id + "-snap" or snapshot["engine"] != "neptune" or snapshot["status"] != "available":
+            problems.append("%s: cluster %s, engine %s, status %s" % (identifier, cluster_id, snapshot["engine"], snapshot["status"]))
+        if snapshot["tags"] != {"load": fixture.config["tiny_prefix"], "cluster": cluster_id}:
+            problems.append("%s: tags %s" % (identifier, snapshot["tags"]))
     if problems:
         raise SystemExit("snapshot check FAILED:\n  %s" % "\n  ".join(problems))
-    return {"snapshots": len(snapshots), "clusters": len(set(s["DBClusterIdentifier"] for s in snapshots))}
-
-
-def cleanup(config_path):
-    config = load_config(config_path)
-    if not config.get("moto_url"):
-        return {"deleted": 0}
-    client = rds(config)
-    prefix = prefix_of(config)
-    deleted = []
-    for snapshot in client.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]:
-        if snapshot["DBClusterSnapshotIdentifier"].startswith(prefix + "-"):
-            client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot["DBClusterSnapshotIdentifier"])
-            deleted.append(snapshot["DBClusterSnapshotIdentifier"])
-    for cluster in client.describe_db_clusters()["DBClusters"]:
-        if cluster["DBClusterIdentifier"].startswith(prefix + "-"):
-            try:
-                client.delete_db_cluster(DBClusterIdentifier=cluster["DBClusterIdentifier"], SkipFinalSnapshot=True)
-                deleted.append(cluster["DBClusterIdentifier"])
-            except botocore.exceptions.ClientError as error:
-                if error.response["Error"]["Code"] not in NOT_FOUND:
-                    raise
-    return {"deleted": len(deleted)}
+    return {"snapshots": len(snapshots), "clusters": len(set(s["cluster"] for s in snapshots))}
 
 
 COMMANDS = {
     "setup": setup,
-    "proxy": proxy,
     "calls": calls,
     "check-calls": check_calls,
     "check-run": check_run,
     "check-snapshots": check_snapshots,
-    "cleanup": cleanup,
 }
 
 
-def main(argv):
-    if len(argv) < 3 or argv[1] not in COMMANDS:
-        raise SystemExit(__doc__)
-    print(json.dumps(COMMANDS[argv[1]](*argv[2:])))
-
-
 if __name__ == "__main__":
-    main(sys.argv)
+    neptune_fixture.main(sys.argv, COMMANDS, __doc__)

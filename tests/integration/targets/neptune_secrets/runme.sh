@@ -9,48 +9,28 @@
 # The credentials given to the modules are random values runme.sh makes (moto accepts any):
 # the ini's dummies are too plain to search for, and no secret is typed here or on a command
 # line except the ad-hoc one's. No `set -x`: it would print them.
+# setup_neptune_fixture's neptune_fixture.py makes the cluster and cleans up, straight on moto.
 # Needs the local AWS stand-in (moto behind the fault-injecting proxy); skipped without it.
 set -euo pipefail
 
-config=""
-previous=""
-for arg in "$@"; do
-    if [[ "$previous" == "-e" && "$arg" == @* ]]; then config="${arg#@}"; fi
-    previous="$arg"
-done
-if [[ -z "$config" ]]; then
-    echo "runme.sh: expected -e @CONFIG (ansible-test's integration config) among the arguments" >&2
-    exit 1
-fi
-
-fixture=(python "$PWD/secrets_fixture.py")
+# shellcheck source-path=SCRIPTDIR
+source ../setup_neptune_fixture/files/runme_fixture.sh "$@"
+prefix="gn-$TINY_PREFIX"
+checks=(python "$PWD/secrets_fixture.py" --config "$CONFIG")
 work="$(mktemp -d "${TMPDIR:-/tmp}/neptune_secrets.XXXXXX")"
 creds="$work/credentials.json"
 log="$work/output.log"
-json_field() { python -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-setup="$("${fixture[@]}" credentials "$config" "$creds")"
+setup="$("${checks[@]}" credentials "$creds")"
 if [[ "$(json_field local <<< "$setup")" != True ]]; then
     echo "SKIPPED neptune_secrets: it needs the local AWS stand-in (moto_url and the fault-injecting proxy)"
     rm -rf "$work"
     exit 0
 fi
-prefix="$(json_field prefix <<< "$setup")"
 
-cleanup() {
-    local rc=$?
-    "${fixture[@]}" proxy "$config" reset >/dev/null || true
-    "${fixture[@]}" cleanup "$config" "$prefix" || true
-    if [[ $rc -eq 0 ]]; then
-        rm -rf "$work"
-    else
-        echo "neptune_secrets FAILED; the captured output is in $log (it may hold the test's dummy secrets)" >&2
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
+trap 'fixture_exit "$prefix" "$work" "neptune_secrets FAILED; the captured output is in $log (it may hold the dummy secrets of the test)"' EXIT
 
-"${fixture[@]}" create-cluster "$config" "$prefix-sec"
+"${FIXTURE[@]}" setup "{\"clusters\": [{\"id\": \"$prefix-sec\", \"engine\": \"neptune\"}]}"
 
 export ANSIBLE_DEBUG_BOTOCORE_LOGS=True
 start=$SECONDS
@@ -64,7 +44,7 @@ fi
 echo "secrets.yml passed in $((SECONDS - start))s"
 
 # Ad-hoc, the way a user types it: the secrets in the module's key=value arguments.
-"${fixture[@]}" proxy "$config" rules \
+"${FIXTURE[@]}" proxy rules \
     '{"type": "fault", "action": "CreateDBClusterSnapshot", "fault": "SnapshotQuotaExceeded", "times": 1}' >/dev/null
 secret_key="$(json_field test_secret_key < "$creds")"
 session_token="$(json_field test_session_token < "$creds")"
@@ -81,7 +61,7 @@ fi
 
 # What must be in the output: results of every kind, the AWS errors, the refusal, -vvv's lines,
 # and the invocations of the 7 module tasks and the ad-hoc run, each with both secrets masked.
-"${fixture[@]}" check-output "$config" "$creds" "$log" \
+"${checks[@]}" check-output "$creds" "$log" \
     "ESTABLISH LOCAL CONNECTION FOR USER" \
     "\"db_cluster_snapshot_identifier\": \"$prefix-sec-snap\"" \
     "\"purpose\": \"changed in check mode\"" \
