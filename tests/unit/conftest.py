@@ -36,6 +36,24 @@ class CallLog(list):
         return [name for name in self if not name.startswith(("Describe", "List"))]
 
 
+class FakeClock:
+    """A clock whose sleep only moves it: callable like time.monotonic, and with the time module's names."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 def new_client():
     return boto3.client(
         "neptune", region_name=REGION, aws_access_key_id="testing-key", aws_secret_access_key="testing-secret"
@@ -52,6 +70,11 @@ def aws_environment(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
 
 
 @pytest.fixture

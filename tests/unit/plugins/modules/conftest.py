@@ -9,26 +9,11 @@ import pytest
 from ansible_collections.graphops.neptune.plugins.module_utils import snapshot_api
 
 
-class FakeTime:
-    """Stands in for the time module inside snapshot_api: sleeping only moves the clock."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
-def fake_time(monkeypatch):
-    fake = FakeTime()
-    monkeypatch.setattr(snapshot_api, "time", fake)
-    return fake
+def fake_time(monkeypatch, clock):
+    """snapshot_api's time module stood in by the fake clock: sleeping only moves the clock."""
+    monkeypatch.setattr(snapshot_api, "time", clock)
+    return clock
 
 
 @pytest.fixture
