@@ -129,6 +129,8 @@ class NeptuneSnapshotApi:
         # Looked up at run time so that tests can stand in a fake clock.
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep
+        # The task's time budget (a waiting.Deadline), set by snapshot_ensure for all its waits and retries.
+        self.deadline = None
 
     def _describe_snapshots(self, description: str, **request) -> list:
         try:
@@ -162,8 +164,11 @@ class NeptuneSnapshotApi:
         return next((s for s in found if s.get("db_cluster_snapshot_arn", "").lower() == source.arn.lower()), None)
 
     def read_tags(self, snapshot: dict) -> dict:
-        arn = snapshot["db_cluster_snapshot_arn"]
-        with aws_call(f"list the tags of DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"):
+        what = f"DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"
+        return self.read_resource_tags(snapshot["db_cluster_snapshot_arn"], what)
+
+    def read_resource_tags(self, arn: str, what: str) -> dict:
+        with aws_call(f"list the tags of {what}"):
             response = self.client.list_tags_for_resource(ResourceName=arn, aws_retry=True)
         return boto3_tag_list_to_ansible_dict(response.get("TagList", []))
 
@@ -191,13 +196,15 @@ class NeptuneSnapshotApi:
                 return normalize_boto3_result(cluster)
         return None
 
-    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, busy_timeout: float) -> dict:
-        """Create the snapshot with its tags in the same call; a busy cluster is retried until busy_timeout."""
+    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, busy_timeout) -> dict:
+        """Create the snapshot with its tags in the same call; a busy cluster is retried until busy_timeout
+        (seconds, or a waiting.Deadline shared with the task's other waits)."""
         request = {"DBClusterSnapshotIdentifier": snapshot_id, "DBClusterIdentifier": cluster_id}
         if tags:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
-        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {busy_timeout:g} s"
+        budget = getattr(busy_timeout, "seconds", busy_timeout)
+        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {budget:g} s"
         with aws_call(description, exists_code=ALREADY_EXISTS, hints={BUSY_CLUSTER: busy_hint}):
             response = call_while_busy(
                 lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
@@ -248,7 +255,7 @@ class NeptuneSnapshotApi:
             with aws_call(
                 f"delete DB cluster snapshot {snapshot_id!r}",
                 missing_code=NOT_FOUND_SNAPSHOT,
-                hints={BAD_SNAPSHOT_STATE: hint} if status not in (None, "available") else None,
+                hints={BAD_SNAPSHOT_STATE: hint} if status == "creating" else None,
             ):
                 self.client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True)
         except MissingResource:

@@ -14,12 +14,16 @@ from .snapshot_api import SnapshotAppeared
 from .snapshot_plan import AVAILABLE
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
+from .snapshot_plan import CREATING
 from .snapshot_plan import DELETE
+from .snapshot_plan import DELETING
 from .snapshot_plan import NEPTUNE_ENGINE
 from .snapshot_plan import PENDING_STATUSES
+from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
 from .waiting import ABSENT
+from .waiting import Deadline
 from .waiting import wait_for_snapshot
 
 # AWS allows at most this many tags on a resource.
@@ -40,14 +44,23 @@ def _read_snapshot_for_plan(api, request):
 
 
 def _read_origin(api, source_api, request):
-    """What a new snapshot is made from: (cluster, source, source tags); only what the plan needs."""
+    """What a new snapshot is made from: (cluster, source, origin tags); only what the plan needs.
+
+    Origin tags are read when AWS will copy them onto the new snapshot and they decide its tags;
+    a source given as an ARN may belong to another account, whose tags cannot be read.
+    """
+    tags_decide = request.tags is None or not request.purge_tags
     if request.source is None:
         if request.cluster_id is None:
             return None, None, None
-        return api.describe_cluster(request.cluster_id, f"to snapshot it as {request.snapshot_id!r}"), None, None
+        cluster = api.describe_cluster(request.cluster_id, f"to snapshot it as {request.snapshot_id!r}")
+        cluster_tags = None
+        if cluster and cluster.get("CopyTagsToSnapshot") and cluster.get("Engine") == NEPTUNE_ENGINE and tags_decide:
+            cluster_tags = api.read_resource_tags(cluster["DBClusterArn"], f"DB cluster {request.cluster_id!r}")
+        return cluster, None, cluster_tags
     source = source_api.describe_source(request.source)
     source_tags = None
-    if request.copy_tags and source is not None and source.get("engine") == NEPTUNE_ENGINE:
+    if request.copy_tags and tags_decide and request.source.arn is None and source and source.get("engine") == NEPTUNE_ENGINE:
         source_tags = source_api.read_tags(source)
     return None, source, source_tags
 
@@ -57,7 +70,7 @@ def _wait_until(api, request, goal, snapshot):
         lambda: api.describe_snapshot(request.snapshot_id),
         request.snapshot_id,
         goal,
-        request.wait_timeout,
+        api.deadline,
         PENDING_STATUSES,
         snapshot,
         api.clock,
@@ -75,15 +88,22 @@ def _available(api, request, facts: dict) -> dict:
 
 def _make(api, request, plan) -> dict:
     if plan.action == CREATE:
-        return api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, request.wait_timeout)
-    facts = api.copy_snapshot(request)
-    planned_tags = plan.facts["tags"]
-    if request.copy_tags:
-        # What AWS copied is read back, then brought to the plan, so a re-run finds nothing to change.
-        copied = api.read_tags(facts)
-        to_set, to_remove = tag_changes(copied, planned_tags, purge=True)
-        _change_tags(api, dict(facts, tags=planned_tags), to_set, to_remove)
-    return dict(facts, tags=planned_tags)
+        facts = api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, api.deadline)
+    else:
+        facts = api.copy_snapshot(request)
+    if not plan.origin_copies_tags:
+        return dict(facts, tags=dict(request.tags or {}))
+    # AWS copied tags of its own choosing: read them back and bring them to the plan (or, when the
+    # origin's tags could not be read, apply the task's tags with the usual rules), so that a re-run
+    # finds nothing to change.
+    copied = api.read_tags(facts)
+    if plan.tags_known:
+        to_set, to_remove = tag_changes(copied, plan.facts["tags"], purge=True)
+    else:
+        to_set, to_remove = tag_changes(copied, request.tags, request.purge_tags)
+    tags = apply_tag_changes(copied, to_set, to_remove)
+    _change_tags(api, dict(facts, tags=tags), to_set, to_remove)
+    return dict(facts, tags=tags)
 
 
 def _change_tags(api, snapshot, to_set, to_remove) -> None:
@@ -103,8 +123,9 @@ def _change_tags(api, snapshot, to_set, to_remove) -> None:
 def _apply(api, request, plan) -> dict:
     if plan.action == DELETE:
         status = plan.facts.get("status")
-        if request.wait and status in PENDING_STATUSES:
+        if request.wait and status == CREATING:
             # AWS refuses to delete a snapshot still being created; with wait, let it finish first.
+            # (One being copied is deleted at once: that cancels the copy.)
             status = _wait_until(api, request, AVAILABLE, plan.facts)["status"]
         api.delete_snapshot(request.snapshot_id, status)
         return plan.facts
@@ -133,7 +154,7 @@ def _adopt(api, request) -> dict:
 
 
 def _wait(api, request, plan, facts: dict) -> dict:
-    if plan.action == DELETE:
+    if plan.action == DELETE or (request.state == "absent" and facts.get("status") == DELETING):
         # Read anew: a delete that AWS finishes at once costs no poll interval.
         _wait_until(api, request, ABSENT, api.describe_snapshot(request.snapshot_id))
         return facts
@@ -147,11 +168,13 @@ def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
 
     source_api reads the copy source when it is in another region (default: api).
     """
+    # wait_timeout bounds the whole task: busy retries and every wait draw on the same budget.
+    api.deadline = Deadline(request.wait_timeout, api.clock)
     current = _read_snapshot_for_plan(api, request)
-    cluster = source = source_tags = None
+    cluster = source = origin_tags = None
     if current is None and request.state == "present":
-        cluster, source, source_tags = _read_origin(api, source_api or api, request)
-    plan = make_plan(request, current, cluster, source, source_tags)
+        cluster, source, origin_tags = _read_origin(api, source_api or api, request)
+    plan = make_plan(request, current, cluster, source, origin_tags)
 
     facts = plan.facts
     if not check_mode:

@@ -96,7 +96,8 @@ def describe_request(request: ListingRequest) -> dict:
         snapshot_type = "automated"
     if snapshot_type is not None:
         parameters["SnapshotType"] = snapshot_type
-    if request.include_shared:
+    if request.include_shared or (request.snapshot_id or "").startswith("arn:"):
+        # A snapshot named by its ARN may be one shared with this account.
         parameters["IncludeShared"] = True
     if request.include_public:
         parameters["IncludePublic"] = True
@@ -110,7 +111,10 @@ def keep(request: ListingRequest, api_snapshot: dict) -> bool:
     """
     if api_snapshot.get("Engine") != NEPTUNE_ENGINE:
         return False
-    if request.snapshot_id is not None and api_snapshot.get("DBClusterSnapshotIdentifier", "").lower() != request.snapshot_id.lower():
+    if request.snapshot_id is not None and request.snapshot_id.lower() not in (
+        api_snapshot.get("DBClusterSnapshotIdentifier", "").lower(),
+        api_snapshot.get("DBClusterSnapshotArn", "").lower(),  # asked for by ARN, answered by name
+    ):
         return False
     if request.cluster_id is not None and api_snapshot.get("DBClusterIdentifier", "").lower() != request.cluster_id:
         return False

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from .snapshot_api import NOT_FOUND_SNAPSHOT, MissingResource, NeptuneSnapshotApi, aws_call, snapshot_facts
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from .snapshot_api import NOT_FOUND_SNAPSHOT, MissingResource, NeptuneSnapshotApi, aws_call, error_code, snapshot_facts
 from .snapshot_listing import ListingRequest, describe_request, has_tags, keep, oldest_first, owned, shareable
 
 # The largest page DescribeDBClusterSnapshots gives (MaxRecords is 20 to 100).
@@ -62,6 +64,20 @@ def bounded_map(function, items: list, workers: int) -> list:
             raise
 
 
+# Marks a snapshot deleted between the describe and a per-snapshot read (a pruning job at work).
+GONE = object()
+
+
+def _unless_gone(read, facts: dict):
+    """read(facts), or GONE when the snapshot was deleted meanwhile: it is left out, not an error."""
+    try:
+        return read(facts)
+    except AnsibleAWSError as error:
+        if error_code(error.exception) == NOT_FOUND_SNAPSHOT:
+            return GONE
+        raise
+
+
 def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: int = DEFAULT_WORKERS) -> list:
     """The Neptune snapshots the request matches, as facts (plus tags), oldest first."""
     api_snapshots = describe_all(api.client, describe_request(request))
@@ -69,8 +85,9 @@ def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: in
 
     if request.needs_tags:
         mine = [facts for facts in snapshots if owned(facts)]
-        for facts, tags in zip(mine, bounded_map(api.read_tags, mine, workers)):
+        for facts, tags in zip(mine, bounded_map(lambda facts: _unless_gone(api.read_tags, facts), mine, workers)):
             facts["tags"] = tags
+        snapshots = [facts for facts in snapshots if facts.get("tags", {}) is not GONE]
         if request.tags:
             # A snapshot whose tags cannot be read cannot be shown to carry them.
             snapshots = [facts for facts in snapshots if "tags" in facts and has_tags(facts["tags"], request.tags)]
@@ -81,7 +98,8 @@ def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: in
         def read_shared_accounts(facts: dict) -> list:
             return api.read_shared_accounts(facts["db_cluster_snapshot_identifier"]) if shareable(facts) else []
 
-        for facts, accounts in zip(mine, bounded_map(read_shared_accounts, mine, workers)):
+        for facts, accounts in zip(mine, bounded_map(lambda facts: _unless_gone(read_shared_accounts, facts), mine, workers)):
             facts["shared_accounts"] = accounts
+        snapshots = [facts for facts in snapshots if facts.get("shared_accounts") is not GONE]
 
     return oldest_first(snapshots)

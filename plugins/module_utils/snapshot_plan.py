@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from .validation import PUBLIC
+from .validation import InvalidInput
 from .validation import SnapshotSource
 from .validation import check_wait_timeout
 from .validation import normalize_identifier
@@ -25,6 +26,10 @@ from .validation import parse_source
 
 NEPTUNE_ENGINE = "neptune"
 AVAILABLE = "available"
+CREATING = "creating"
+DELETING = "deleting"
+# A cluster in one of these states will not take a snapshot until someone acts: no use retrying.
+UNSNAPSHOTTABLE_CLUSTER_STATUSES = ("stopped", "stopping", "deleting", "inaccessible-encryption-credentials")
 # Statuses from which a snapshot becomes available by itself.
 PENDING_STATUSES = ("creating", "copying")
 
@@ -58,6 +63,13 @@ class SnapshotRequest:
 def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
     """Validate the module's parameters; raises InvalidInput before any AWS call."""
     cluster_id = params.get("db_cluster_identifier")
+    if params.get("source_db_cluster_snapshot_identifier") is None:
+        for option in ("kms_key_id", "copy_tags"):
+            if params.get(option):
+                raise InvalidInput(
+                    f"{option} {params[option]!r} is only used to copy a snapshot: "
+                    "give source_db_cluster_snapshot_identifier too, or leave it out"
+                )
     return SnapshotRequest(
         snapshot_id=normalize_identifier(params["db_cluster_snapshot_identifier"], "db_cluster_snapshot_identifier"),
         cluster_id=None if cluster_id is None else normalize_identifier(cluster_id, "db_cluster_identifier"),
@@ -85,6 +97,10 @@ class Plan:
     tags_to_remove: list = field(default_factory=list)
     accounts_to_add: list = field(default_factory=list)
     accounts_to_remove: list = field(default_factory=list)
+    origin_copies_tags: bool = False
+    """A new snapshot gets tags of its own from AWS (copy_tags, or the cluster's CopyTagsToSnapshot)."""
+    tags_known: bool = True
+    """The planned tags are exact; False when AWS copies tags that could not be read beforehand."""
 
     @property
     def changed(self) -> bool:
@@ -143,6 +159,12 @@ def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None
             f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} runs engine "
             f"{engine!r}, not {NEPTUNE_ENGINE!r}; this module snapshots Neptune clusters only"
         )
+    status = cluster.get("Status")
+    if status in UNSNAPSHOTTABLE_CLUSTER_STATUSES:
+        raise Refused(
+            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}; "
+            "AWS snapshots a cluster only while it runs (a busy cluster is retried, this one would not recover)"
+        )
 
 
 def check_copy_source(request: SnapshotRequest, source: dict | None) -> None:
@@ -170,13 +192,13 @@ def check_copy_source(request: SnapshotRequest, source: dict | None) -> None:
         )
 
 
-def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict) -> dict:
+def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict, cluster_tags: dict | None = None) -> dict:
     """What the cluster and the request tell of a snapshot about to be created."""
     facts = {
         "db_cluster_snapshot_identifier": request.snapshot_id,
         "db_cluster_identifier": request.cluster_id,
         "snapshot_type": "manual",
-        "tags": dict(request.tags or {}),
+        "tags": new_snapshot_tags(cluster_tags, bool(cluster.get("CopyTagsToSnapshot")), request),
     }
     copied_from_cluster = {
         "engine": "Engine",
@@ -217,7 +239,7 @@ def predicted_copy_facts(request: SnapshotRequest, source: dict, source_tags: di
     facts.update(
         db_cluster_snapshot_identifier=request.snapshot_id,
         snapshot_type="manual",
-        tags=copy_tags_result(source_tags or {}, request),
+        tags=new_snapshot_tags(source_tags, request.copy_tags, request),
     )
     if source.get("db_cluster_snapshot_arn"):
         facts["source_db_cluster_snapshot_arn"] = source["db_cluster_snapshot_arn"]
@@ -236,9 +258,10 @@ def _arn_for(snapshot_id: str, sibling_arn: str, marker: str) -> dict:
     return {"db_cluster_snapshot_arn": f"{prefix}:cluster-snapshot:{snapshot_id}"} if sep else {}
 
 
-def copy_tags_result(source_tags: dict, request: SnapshotRequest) -> dict:
-    """The tags a new copy ends with: the source's with copy_tags, then the task's tags with the usual rules."""
-    start = dict(source_tags) if request.copy_tags else {}
+def new_snapshot_tags(origin_tags: dict | None, origin_copies_tags: bool, request: SnapshotRequest) -> dict:
+    """The tags a new snapshot ends with: what AWS copies from its origin (when it does), then the
+    task's tags with the usual rules. Origin tags that were not read (None) are predicted as none."""
+    start = dict(origin_tags or {}) if origin_copies_tags else {}
     to_set, to_remove = tag_changes(start, request.tags, request.purge_tags)
     return apply_tag_changes(start, to_set, to_remove)
 
@@ -303,14 +326,16 @@ def make_plan(
     snapshot: dict | None,
     cluster: dict | None = None,
     source: dict | None = None,
-    source_tags: dict | None = None,
+    origin_tags: dict | None = None,
 ) -> Plan:
     """Decide what to do.
 
     snapshot: the current facts (snake_case, with tags, and shared_accounts when
     the task manages sharing) or None when there is none.
     cluster: the DescribeDBClusters entry of request.cluster_id; only read to create.
-    source, source_tags: the copy source's facts and tags; only read to copy.
+    source: the copy source's facts; only read to copy.
+    origin_tags: the tags AWS copies onto the new snapshot (the source's with copy_tags, the
+    cluster's with its CopyTagsToSnapshot), when they were read.
     """
     before = diff_view(snapshot)
     if snapshot is not None:
@@ -319,17 +344,31 @@ def make_plan(
     if request.state == "absent":
         if snapshot is None:
             return Plan(NOTHING, facts={}, before=before, after=before)
+        if snapshot.get("status") == DELETING:
+            # Already on its way out (a re-run, or a delete retried after a lost answer): nothing to do.
+            return Plan(NOTHING, facts=snapshot, before=before, after=diff_view(None))
         return Plan(DELETE, facts=snapshot, before=before, after=diff_view(None))
 
     if snapshot is None:
         if request.source is not None:
             check_copy_source(request, source)
-            action, facts = COPY, predicted_copy_facts(request, source, source_tags)
+            action, facts = COPY, predicted_copy_facts(request, source, origin_tags)
+            origin_copies_tags = request.copy_tags
         else:
             check_source_cluster(request, cluster)
-            action, facts = CREATE, predicted_snapshot_facts(request, cluster)
+            action, facts = CREATE, predicted_snapshot_facts(request, cluster, origin_tags)
+            origin_copies_tags = bool(cluster.get("CopyTagsToSnapshot"))
         facts, to_add, _none = _with_sharing(request, facts, [])
-        return Plan(action, facts=facts, before=before, after=diff_view(facts), accounts_to_add=to_add)
+        exact_without_origin = request.tags is not None and request.purge_tags
+        return Plan(
+            action,
+            facts=facts,
+            before=before,
+            after=diff_view(facts),
+            accounts_to_add=to_add,
+            origin_copies_tags=origin_copies_tags,
+            tags_known=not origin_copies_tags or origin_tags is not None or exact_without_origin,
+        )
 
     current_tags = snapshot.get("tags") or {}
     to_set, to_remove = tag_changes(current_tags, request.tags, request.purge_tags)

@@ -37,7 +37,7 @@ def normalize_identifier(value, option: str) -> str:
     """Check a snapshot or cluster identifier and return it lowercase, as AWS stores it."""
     if not isinstance(value, str):
         raise InvalidInput(f"{option} must be a string, got {value!r} ({type(value).__name__})")
-    if value.lower().startswith("rds:"):
+    if option == "db_cluster_snapshot_identifier" and value.lower().startswith(AUTOMATED_PREFIX):
         raise InvalidInput(
             f"{option} {value!r} names an automated snapshot; automated snapshots are managed by AWS "
             "and are never created, changed, shared or deleted by this module (copy one with "

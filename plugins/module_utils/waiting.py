@@ -21,6 +21,22 @@ AVAILABLE = "available"
 ABSENT = "absent"
 
 
+class Deadline:
+    """One time budget (wait_timeout) shared by every wait and retry of a task."""
+
+    def __init__(self, seconds: float, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.at = clock() + seconds
+
+    def remaining(self) -> float:
+        return self.at - self.clock()
+
+
+def _deadline(timeout, clock) -> Deadline:
+    return timeout if isinstance(timeout, Deadline) else Deadline(timeout, clock)
+
+
 class WaitFailed(Exception):
     """The snapshot failed, vanished, or did not get there within the timeout."""
 
@@ -38,7 +54,7 @@ def wait_for_snapshot(
     read_snapshot,
     snapshot_id: str,
     goal: str,
-    timeout: float,
+    timeout,
     pending_statuses,
     snapshot: dict | None,
     clock=time.monotonic,
@@ -50,7 +66,7 @@ def wait_for_snapshot(
     snapshot is the state already known, so a call is spent only when it is not
     there yet. Returns the last state read.
     """
-    deadline = clock() + timeout
+    deadline = _deadline(timeout, clock)
     while True:
         if goal == ABSENT and snapshot is None:
             return None
@@ -62,10 +78,10 @@ def wait_for_snapshot(
                 return snapshot
             if status not in pending_statuses:
                 raise WaitFailed(f"Stopped waiting for {_describe(snapshot_id, snapshot)}: it will not become available")
-        remaining = deadline - clock()
+        remaining = deadline.remaining()
         if remaining <= 0:
             raise WaitFailed(
-                f"Timed out after {timeout:g} s waiting for {_describe(snapshot_id, snapshot)} to become {goal}"
+                f"Timed out after {deadline.seconds:g} s waiting for {_describe(snapshot_id, snapshot)} to become {goal}"
             )
         sleep(min(interval, remaining))
         snapshot = read_snapshot()
@@ -74,7 +90,7 @@ def wait_for_snapshot(
 def call_while_busy(
     call,
     is_busy,
-    timeout: float,
+    timeout,
     clock=time.monotonic,
     sleep=time.sleep,
     first_delay: float = BUSY_FIRST_DELAY,
@@ -86,13 +102,13 @@ def call_while_busy(
     The last busy error is raised again once the time is up, so the caller's
     message says what was being done.
     """
-    deadline = clock() + timeout
+    deadline = _deadline(timeout, clock)
     delay = first_delay
     while True:
         try:
             return call()
         except Exception as error:  # pylint: disable=broad-exception-caught
-            remaining = deadline - clock()
+            remaining = deadline.remaining()
             if not is_busy(error) or remaining <= 0:
                 raise
             # Jitter spreads out many tasks retrying the same cluster.

@@ -32,6 +32,9 @@ options:
   db_cluster_identifier:
     description:
       - The Neptune DB cluster to snapshot. Required to create a snapshot.
+      - When the cluster copies its tags to snapshots (C(CopyTagsToSnapshot)), a new snapshot starts with the
+        cluster's tags and O(tags) then apply as usual; the module reads them back, so a re-run changes nothing.
+      - A stopped or deleting cluster is refused at once; a busy one is retried (see O(wait_timeout)).
       - When the snapshot exists and was taken from another cluster, the task fails and changes nothing,
         with O(state=present) and O(state=absent) alike.
     type: str
@@ -62,6 +65,8 @@ options:
     description:
       - Give a new copy the tags of its source. O(tags) then apply as usual, so with O(purge_tags=true) and O(tags)
         given the copy ends with exactly O(tags).
+      - The tags of a source given as an ARN (perhaps of another account) are not read beforehand, so check mode
+        cannot predict them; the real run reads the copy's tags back.
       - Only used when the copy is made; an existing snapshot's tags are reconciled with O(tags) like any other.
     type: bool
     default: false
@@ -96,7 +101,8 @@ options:
     description:
       - Wait until the snapshot is V(available) (O(state=present)) or gone (O(state=absent)), polling every 5 seconds.
       - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
-        being created is waited for until it is available, since AWS deletes only available snapshots.
+        being created is waited for until it is available, since AWS deletes only available snapshots; one being
+        copied is deleted at once, which cancels the copy; one already being deleted is left to finish.
       - Check mode never waits.
       - A snapshot that turns V(failed), or that is not there by O(wait_timeout), fails the task with its last
         status and progress.

@@ -154,7 +154,7 @@ db_cluster_snapshots:
         sample: graph-prod
       snapshot_create_time:
         description: When the snapshot was taken (ISO 8601).
-        returned: always
+        returned: when AWS reports it (a snapshot being created may have none yet)
         type: str
         sample: "2026-11-27T12:00:00.000000+00:00"
       engine:

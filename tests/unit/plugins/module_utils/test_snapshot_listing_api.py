@@ -258,3 +258,22 @@ def test_a_call_that_keeps_failing_fails_the_listing_with_its_snapshot_named():
 
 def test_pool_with_nothing_to_do():
     assert bounded_map(lambda item: 1 / 0, [], workers=8) == []
+
+
+def test_a_snapshot_deleted_during_the_listing_is_left_out(stubbed):
+    """A pruning job may delete a snapshot between the describe and its tag read."""
+    client, stubber, calls = stubbed
+    queue_pages(stubber, [api_snapshot(1), api_snapshot(2)])
+    stubber.add_client_error("list_tags_for_resource", "DBClusterSnapshotNotFoundFault", http_status_code=404)
+    stubber.add_response("list_tags_for_resource", {"TagList": []}, {"ResourceName": arn("snap-0002")})
+    result = list_snapshots(NeptuneSnapshotApi(client), build_listing_request({}), workers=1)
+    assert [s["db_cluster_snapshot_identifier"] for s in result] == ["snap-0002"]
+    assert calls == [DESCRIBE, TAGS, TAGS]
+
+
+def test_a_snapshot_asked_for_by_arn_is_found_by_its_arn(stubbed):
+    client, stubber, calls = stubbed
+    queue_pages(stubber, [api_snapshot(1)], expected={"DBClusterSnapshotIdentifier": arn("snap-0001"), "IncludeShared": True})
+    stubber.add_response("list_tags_for_resource", {"TagList": []}, {"ResourceName": arn("snap-0001")})
+    result = list_snapshots(NeptuneSnapshotApi(client), build_listing_request({"db_cluster_snapshot_identifier": arn("snap-0001")}))
+    assert [s["db_cluster_snapshot_identifier"] for s in result] == ["snap-0001"]

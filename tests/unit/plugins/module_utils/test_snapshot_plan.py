@@ -231,7 +231,7 @@ def test_cross_region_copy_uses_the_given_key_and_predicts_no_arn():
 )
 def test_copy_tags_then_tags_with_the_usual_rules(copy_tags, tags, purge, expected):
     req = copy_request(copy_tags=copy_tags, tags=tags, purge_tags=purge)
-    plan = make_plan(req, None, source=SOURCE, source_tags={"src": "1", "shared": "source"})
+    plan = make_plan(req, None, source=SOURCE, origin_tags={"src": "1", "shared": "source"})
     assert plan.facts["tags"] == expected
 
 

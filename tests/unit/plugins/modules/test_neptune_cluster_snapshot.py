@@ -502,3 +502,93 @@ def test_near_the_tag_limit_removals_go_first(stubbed, run_module):
     stubber.add_response("add_tags_to_resource", {})
     result = run(run_module, client, id="snap", tags=wanted)
     assert result["changed"] and calls.writes == ["RemoveTagsFromResource", "AddTagsToResource"]
+
+
+# --- review fixes: tags AWS copies from the cluster, deleting/copying snapshots, stopped clusters --
+
+
+@pytest.fixture
+def tagged_cluster(neptune):
+    """A Neptune cluster whose tags AWS copies onto its snapshots (CopyTagsToSnapshot)."""
+    client, raw, calls = neptune
+    raw.create_db_cluster(
+        DBClusterIdentifier="copying", Engine="neptune", CopyTagsToSnapshot=True, Tags=[{"Key": "team", "Value": "db"}]
+    )
+    calls.clear()
+    return client, raw, calls
+
+
+def test_cluster_tags_copied_by_aws_are_predicted_and_reported(tagged_cluster, run_module):
+    client, _raw, calls = tagged_cluster
+    predicted = run(run_module, client, check_mode=True, id="snap", cluster_id="copying")
+    assert predicted["db_cluster_snapshot"]["tags"] == {"team": "db"} and calls.writes == []
+    calls.clear()
+    created = run(run_module, client, id="snap", cluster_id="copying")
+    assert created["db_cluster_snapshot"]["tags"] == {"team": "db"}
+    assert calls == [DESCRIBE, CLUSTER, TAGS, CREATE, TAGS]
+    again = run(run_module, client, id="snap", cluster_id="copying")
+    assert not again["changed"] and again["db_cluster_snapshot"]["tags"] == {"team": "db"}
+
+
+def test_empty_tags_on_a_cluster_that_copies_tags_end_with_none_and_stay_idempotent(tagged_cluster, run_module):
+    client, raw, _calls = tagged_cluster
+    created = run(run_module, client, id="snap", cluster_id="copying", tags={})
+    assert created["changed"] and created["db_cluster_snapshot"]["tags"] == {}
+    arn = created["db_cluster_snapshot"]["db_cluster_snapshot_arn"]
+    assert raw.list_tags_for_resource(ResourceName=arn)["TagList"] == []
+    assert not run(run_module, client, id="snap", cluster_id="copying", tags={})["changed"]
+
+
+def test_stopped_cluster_is_refused_at_once(stubbed, run_module, fake_time):
+    client, stubber, calls = stubbed
+    stubber.add_client_error("describe_db_cluster_snapshots", "DBClusterSnapshotNotFoundFault", http_status_code=404)
+    stubber.add_response(
+        "describe_db_clusters",
+        {"DBClusters": [{"DBClusterIdentifier": "graph", "Engine": "neptune", "Status": "stopped"}]},
+    )
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["failed"] and "is 'stopped'" in result["msg"] and calls.writes == [] and fake_time.sleeps == []
+
+
+def test_a_snapshot_already_deleting_is_not_deleted_again(stubbed, run_module, fake_time):
+    client, stubber, calls = stubbed
+    queue_describe(stubber, "deleting")
+    queue_tags(stubber)
+    queue_describe(stubber, "deleting")
+    stubber.add_client_error("describe_db_cluster_snapshots", "DBClusterSnapshotNotFoundFault", http_status_code=404)
+    result = run(run_module, client, diff=True, id="snap", state="absent", wait=True)
+    assert not result["changed"] and result["diff"]["after"] == {"exists": False}
+    assert calls == [DESCRIBE, TAGS, DESCRIBE, DESCRIBE] and fake_time.sleeps == [5]
+
+
+def test_delete_with_wait_does_not_wait_for_a_copy_to_finish(stubbed, run_module, fake_time):
+    """Deleting a snapshot being copied cancels the copy; there is nothing to wait for first."""
+    client, stubber, calls = stubbed
+    queue_describe(stubber, "copying")
+    queue_tags(stubber)
+    stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
+    stubber.add_client_error("describe_db_cluster_snapshots", "DBClusterSnapshotNotFoundFault", http_status_code=404)
+    result = run(run_module, client, id="snap", state="absent", wait=True)
+    assert result["changed"] and calls == [DESCRIBE, TAGS, "DeleteDBClusterSnapshot", DESCRIBE]
+    assert fake_time.sleeps == []
+
+
+@pytest.mark.parametrize("option, value", [("kms_key_id", "alias/k"), ("copy_tags", True)])
+def test_copy_options_without_a_source_are_refused(neptune, run_module, option, value):
+    client, _raw, calls = neptune
+    result = run(run_module, client, id="snap", cluster_id="graph", **{option: value})
+    assert result["failed"] and f"{option} " in result["msg"] and "only used to copy" in result["msg"]
+    assert calls == []
+
+
+def test_busy_retries_and_waiting_share_one_wait_timeout(stubbed, run_module, fake_time):
+    client, stubber, _calls = stubbed
+    queue_missing_then_cluster(stubber)
+    for _attempt in range(2):
+        stubber.add_client_error("create_db_cluster_snapshot", "InvalidDBClusterStateFault", http_status_code=400)
+    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": api_snapshot("creating", 0)})
+    queue_describe(stubber, *["creating"] * 10)
+    result = run(run_module, client, id="snap", cluster_id="graph", wait=True, wait_timeout=30)
+    assert result["failed"] and "Timed out after 30 s" in result["msg"]
+    assert 30 <= fake_time.now <= 30 + 5  # not 30 of busy retries plus 30 of waiting
+    stubber._queue.clear()  # the remaining polls were not needed

@@ -362,3 +362,16 @@ def test_copy_quota_exceeded_says_so(stubbed, run_module):
     result = run(run_module, client, id="dr-copy", source_id="nightly")
     assert result["failed"] and "Failed to copy DB cluster snapshot 'nightly' to 'dr-copy'" in result["msg"]
     assert "manual DB cluster snapshot quota" in result["msg"] and calls.count(COPY) == 1
+
+
+def test_copy_tags_from_an_arn_source_reads_the_copy_not_the_source(nightly, run_module):
+    """A source given as an ARN may belong to another account, whose tags cannot be read: the copy's are."""
+    client, raw, calls = nightly
+    arn = raw.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="nightly")["DBClusterSnapshots"][0][
+        "DBClusterSnapshotArn"
+    ]
+    calls.clear()
+    result = run(run_module, client, id="copy", source_id=arn, copy_tags=True)
+    assert calls.count(TAGS) == 1 and calls.index(TAGS) > calls.index(COPY)
+    assert result["db_cluster_snapshot"]["tags"] == {"src": "1", "team": "graph"}
+    assert not run(run_module, client, id="copy", source_id=arn, copy_tags=True)["changed"]
