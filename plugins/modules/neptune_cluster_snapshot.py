@@ -111,7 +111,9 @@ options:
   wait_timeout:
     description:
       - How many seconds to wait with O(wait=true).
-      - Also how long a busy cluster (InvalidDBClusterStateFault) is retried on create, whatever O(wait) says.
+      - Also how long a busy cluster (InvalidDBClusterStateFault) is retried on create, and how long sharing a new
+        snapshot waits for it, whatever O(wait) says. These retries and waits share this one budget, so a task
+        ends within O(wait_timeout) plus one poll interval.
     type: int
     default: 1200
 notes:
