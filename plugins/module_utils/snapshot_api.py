@@ -129,8 +129,6 @@ class NeptuneSnapshotApi:
         # Looked up at run time so that tests can stand in a fake clock.
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep
-        # The task's time budget (a waiting.Deadline), set by snapshot_ensure for all its waits and retries.
-        self.deadline = None
 
     def _describe_snapshots(self, description: str, **request) -> list:
         try:
@@ -196,26 +194,23 @@ class NeptuneSnapshotApi:
                 return normalize_boto3_result(cluster)
         return None
 
-    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, busy_timeout) -> dict:
-        """Create the snapshot with its tags in the same call; a busy cluster is retried until busy_timeout
-        (seconds, or a waiting.Deadline shared with the task's other waits)."""
+    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, deadline) -> dict:
+        """Create the snapshot with its tags in the same call; a busy cluster is retried until the
+        deadline (a waiting.Deadline, shared with the task's other waits)."""
         request = {"DBClusterSnapshotIdentifier": snapshot_id, "DBClusterIdentifier": cluster_id}
         if tags:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
-        budget = getattr(busy_timeout, "seconds", busy_timeout)
-        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {budget:g} s"
+        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {deadline.seconds:g} s"
         with aws_call(description, exists_code=ALREADY_EXISTS, hints={BUSY_CLUSTER: busy_hint}):
             response = call_while_busy(
                 lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
                 is_busy=lambda error: error_code(error) == BUSY_CLUSTER,
-                timeout=busy_timeout,
+                timeout=deadline,
                 clock=self.clock,
                 sleep=self.sleep,
             )
-        facts = snapshot_facts(response["DBClusterSnapshot"])
-        facts["tags"] = dict(tags or {})
-        return facts
+        return snapshot_facts(response["DBClusterSnapshot"])
 
     def copy_snapshot(self, request) -> dict:
         """Copy request.source to request.snapshot_id, with KMS key, tags and source region as asked."""

@@ -30,7 +30,7 @@ from .waiting import wait_for_snapshot
 MAX_TAGS_PER_RESOURCE = 50
 
 
-def _read_snapshot_for_plan(api, request):
+def read_snapshot_for_plan(api, request):
     """The current snapshot with its tags (and sharing, when the task manages it).
 
     Tags and sharing are only read for a snapshot the module may touch.
@@ -43,7 +43,7 @@ def _read_snapshot_for_plan(api, request):
     return snapshot
 
 
-def _read_origin(api, source_api, request):
+def read_origin(api, source_api, request):
     """What a new snapshot is made from: (cluster, source, origin tags); only what the plan needs.
 
     Origin tags are read when AWS will copy them onto the new snapshot and they decide its tags;
@@ -65,48 +65,7 @@ def _read_origin(api, source_api, request):
     return None, source, source_tags
 
 
-def _wait_until(api, request, goal, snapshot):
-    return wait_for_snapshot(
-        lambda: api.describe_snapshot(request.snapshot_id),
-        request.snapshot_id,
-        goal,
-        api.deadline,
-        PENDING_STATUSES,
-        snapshot,
-        api.clock,
-        api.sleep,
-    )
-
-
-def _available(api, request, facts: dict) -> dict:
-    """The snapshot once available, keeping the facts the API does not describe."""
-    if facts.get("status") == AVAILABLE:
-        return facts
-    described = _wait_until(api, request, AVAILABLE, facts)
-    return dict(facts, **described)
-
-
-def _make(api, request, plan) -> dict:
-    if plan.action == CREATE:
-        facts = api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, api.deadline)
-    else:
-        facts = api.copy_snapshot(request)
-    if not plan.origin_copies_tags:
-        return dict(facts, tags=dict(request.tags or {}))
-    # AWS copied tags of its own choosing: read them back and bring them to the plan (or, when the
-    # origin's tags could not be read, apply the task's tags with the usual rules), so that a re-run
-    # finds nothing to change.
-    copied = api.read_tags(facts)
-    if plan.tags_known:
-        to_set, to_remove = tag_changes(copied, plan.facts["tags"], purge=True)
-    else:
-        to_set, to_remove = tag_changes(copied, request.tags, request.purge_tags)
-    tags = apply_tag_changes(copied, to_set, to_remove)
-    _change_tags(api, dict(facts, tags=tags), to_set, to_remove)
-    return dict(facts, tags=tags)
-
-
-def _change_tags(api, snapshot, to_set, to_remove) -> None:
+def change_tags(api, snapshot, to_set, to_remove) -> None:
     """Add first, so that a run cut short between the calls loses no tag: a re-run removes the rest.
 
     Only when adding first would pass AWS's limit of tags on a resource do removals go first.
@@ -120,47 +79,97 @@ def _change_tags(api, snapshot, to_set, to_remove) -> None:
             call(snapshot, changes)
 
 
-def _apply(api, request, plan) -> dict:
-    if plan.action == DELETE:
-        status = plan.facts.get("status")
-        if request.wait and status == CREATING:
-            # AWS refuses to delete a snapshot still being created; with wait, let it finish first.
-            # (One being copied is deleted at once: that cancels the copy.)
-            status = _wait_until(api, request, AVAILABLE, plan.facts)["status"]
-        api.delete_snapshot(request.snapshot_id, status)
-        return plan.facts
+class SnapshotRun:
+    """Applying one task's plan: its API, its request, and one time budget.
 
-    facts = plan.facts
-    if plan.action in (CREATE, COPY):
-        try:
-            facts = _make(api, request, plan)
-        except SnapshotAppeared:
-            return _adopt(api, request)
-    _change_tags(api, plan.facts, plan.tags_to_set, plan.tags_to_remove)
-    if plan.accounts_to_add or plan.accounts_to_remove:
-        # AWS shares available snapshots only, so sharing waits for a new snapshot whatever `wait` says.
-        facts = _available(api, request, facts)
-        api.modify_sharing(request.snapshot_id, plan.accounts_to_add, plan.accounts_to_remove)
-    if "shared_accounts" in plan.facts:
-        facts = dict(facts, shared_accounts=plan.facts["shared_accounts"])
-    return facts
+    wait_timeout bounds the whole task: busy retries and every wait draw on the same deadline.
+    """
 
+    def __init__(self, api, request):
+        self.api = api
+        self.request = request
+        self.deadline = Deadline(request.wait_timeout, api.clock)
 
-def _adopt(api, request) -> dict:
-    """The snapshot appeared between our read and our create (a concurrent run, or a lost answer
-    that botocore retried): take it as made if it is the one the task means, and reconcile it."""
-    snapshot = _read_snapshot_for_plan(api, request)
-    return _apply(api, request, make_plan(request, snapshot))
+    def wait_until(self, goal, snapshot):
+        api, snapshot_id = self.api, self.request.snapshot_id
+        return wait_for_snapshot(
+            lambda: api.describe_snapshot(snapshot_id),
+            snapshot_id,
+            goal,
+            self.deadline,
+            PENDING_STATUSES,
+            snapshot,
+            api.clock,
+            api.sleep,
+        )
 
+    def available(self, facts: dict) -> dict:
+        """The snapshot once available, keeping the facts the API does not describe."""
+        if facts.get("status") == AVAILABLE:
+            return facts
+        return dict(facts, **self.wait_until(AVAILABLE, facts))
 
-def _wait(api, request, plan, facts: dict) -> dict:
-    if plan.action == DELETE or (request.state == "absent" and facts.get("status") == DELETING):
-        # Read anew: a delete that AWS finishes at once costs no poll interval.
-        _wait_until(api, request, ABSENT, api.describe_snapshot(request.snapshot_id))
+    def make(self, plan) -> dict:
+        api, request = self.api, self.request
+        if plan.action == CREATE:
+            facts = api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, self.deadline)
+        else:
+            facts = api.copy_snapshot(request)
+        if not plan.origin_copies_tags:
+            return dict(facts, tags=dict(request.tags or {}))
+        # AWS copied tags of its own choosing: read them back and bring them to the plan (or, when the
+        # origin's tags could not be read, apply the task's tags with the usual rules), so that a re-run
+        # finds nothing to change.
+        copied = api.read_tags(facts)
+        if plan.tags_known:
+            to_set, to_remove = tag_changes(copied, plan.facts["tags"], purge=True)
+        else:
+            to_set, to_remove = tag_changes(copied, request.tags, request.purge_tags)
+        tags = apply_tag_changes(copied, to_set, to_remove)
+        change_tags(api, dict(facts, tags=tags), to_set, to_remove)
+        return dict(facts, tags=tags)
+
+    def apply(self, plan) -> dict:
+        api, request = self.api, self.request
+        if plan.action == DELETE:
+            status = plan.facts.get("status")
+            if request.wait and status == CREATING:
+                # AWS refuses to delete a snapshot still being created; with wait, let it finish first.
+                # (One being copied is deleted at once: that cancels the copy.)
+                status = self.wait_until(AVAILABLE, plan.facts)["status"]
+            api.delete_snapshot(request.snapshot_id, status)
+            return plan.facts
+
+        facts = plan.facts
+        if plan.action in (CREATE, COPY):
+            try:
+                facts = self.make(plan)
+            except SnapshotAppeared:
+                return self.adopt()
+        change_tags(api, plan.facts, plan.tags_to_set, plan.tags_to_remove)
+        if plan.accounts_to_add or plan.accounts_to_remove:
+            # AWS shares available snapshots only, so sharing waits for a new snapshot whatever `wait` says.
+            facts = self.available(facts)
+            api.modify_sharing(request.snapshot_id, plan.accounts_to_add, plan.accounts_to_remove)
+        if "shared_accounts" in plan.facts:
+            facts = dict(facts, shared_accounts=plan.facts["shared_accounts"])
         return facts
-    if request.state == "present":
-        return _available(api, request, facts)
-    return facts
+
+    def adopt(self) -> dict:
+        """The snapshot appeared between our read and our create (a concurrent run, or a lost answer
+        that botocore retried): take it as made if it is the one the task means, and reconcile it."""
+        snapshot = read_snapshot_for_plan(self.api, self.request)
+        return self.apply(make_plan(self.request, snapshot))
+
+    def wait(self, plan, facts: dict) -> dict:
+        request = self.request
+        if plan.action == DELETE or (request.state == "absent" and facts.get("status") == DELETING):
+            # Read anew: a delete that AWS finishes at once costs no poll interval.
+            self.wait_until(ABSENT, self.api.describe_snapshot(request.snapshot_id))
+            return facts
+        if request.state == "present":
+            return self.available(facts)
+        return facts
 
 
 def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
@@ -168,19 +177,18 @@ def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
 
     source_api reads the copy source when it is in another region (default: api).
     """
-    # wait_timeout bounds the whole task: busy retries and every wait draw on the same budget.
-    api.deadline = Deadline(request.wait_timeout, api.clock)
-    current = _read_snapshot_for_plan(api, request)
+    run = SnapshotRun(api, request)
+    current = read_snapshot_for_plan(api, request)
     cluster = source = origin_tags = None
     if current is None and request.state == "present":
-        cluster, source, origin_tags = _read_origin(api, source_api or api, request)
+        cluster, source, origin_tags = read_origin(api, source_api or api, request)
     plan = make_plan(request, current, cluster, source, origin_tags)
 
     facts = plan.facts
     if not check_mode:
-        facts = _apply(api, request, plan)
+        facts = run.apply(plan)
         if request.wait:
-            facts = _wait(api, request, plan, facts)
+            facts = run.wait(plan, facts)
 
     return {
         "changed": plan.changed,

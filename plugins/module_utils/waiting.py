@@ -64,7 +64,8 @@ def wait_for_snapshot(
     """Poll read_snapshot() until the snapshot is available (goal AVAILABLE) or gone (ABSENT).
 
     snapshot is the state already known, so a call is spent only when it is not
-    there yet. Returns the last state read.
+    there yet. timeout is seconds, or a Deadline shared with the task's other
+    waits. Returns the last state read.
     """
     deadline = _deadline(timeout, clock)
     while True:
@@ -98,6 +99,8 @@ def call_while_busy(
     jitter=random.uniform,
 ):
     """Call call() until it does not fail with an error is_busy() accepts, or timeout passes.
+
+    timeout is seconds, or a Deadline shared with the task's other waits.
 
     The last busy error is raised again once the time is up, so the caller's
     message says what was being done.
