@@ -9,18 +9,23 @@ control API lives on the same port under /_proxy/:
 
   GET  /_proxy/health        -> {"ok": true}
   GET  /_proxy/calls         -> {"calls": [{"action", "snapshot", "resource", "injected", "synthesized", "status",
-                                "rewritten_status", "check_mode", "at"}], "max_in_flight": N}
+                                "rewritten_status", "check_mode", "at", "resend_by"}], "max_in_flight": N}
                                 resource: the snapshot ID of a tag call's ResourceName ARN; at: when the
                                 call arrived (epoch seconds); max_in_flight: the most calls the proxy
-                                was handling at once since the log was last cleared
+                                was handling at once since the log was last cleared; resend_by (only on
+                                a call that follows a faulted one of the same action and snapshot):
+                                "botocore" when botocore resent it (same amz-sdk-invocation-id), else
+                                "module" (a new invocation: the module's AWSRetry)
   POST /_proxy/calls/clear   -> clears recorded calls only (and max_in_flight)
   POST /_proxy/reset         -> clears calls, rules, lost answers and deleting snapshots
   GET  /_proxy/rules         -> {"rules": [...]} (with live counters)
   POST /_proxy/rules         -> appends one rule (JSON body), answers {"rule": {...}}
   POST /_proxy/rules/clear   -> clears rules only
   GET  /_proxy/totals        -> counts since the proxy started (reset does not clear them):
-                                calls by action, faults injected by kind, check-mode calls and
-                                any write call made in check mode, and figures the tests posted
+                                calls by action, faults injected by kind, answers synthesized by
+                                kind, check-mode calls and any write call made in check mode,
+                                max_in_flight, resent_by {layer: {fault: resends}}, and figures
+                                the tests posted
   POST /_proxy/figures       -> adds the JSON object's numbers to totals["figures"]
   POST /_proxy/totals/clear  -> clears the totals
 
@@ -131,6 +136,7 @@ class ProxyState:
         self.deleting = {}  # snapshot ID -> {"element": <DBClusterSnapshot> as `deleting`, "cluster", "left"}
         self.in_flight = 0
         self.max_in_flight = 0
+        self.faulted = {}  # (action, snapshot, resource) -> (botocore invocation ID, fault) of its last faulted call
 
     def enter(self):
         with self.lock:
@@ -289,10 +295,21 @@ class ProxyState:
                     % (XMLNS, elements, uuid.uuid4()))
         return 200, text.encode("utf-8"), [snapshot for snapshot, _element in shown]
 
-    def record(self, call):
+    def record(self, call, invocation=None):
+        """Logs call; invocation (botocore's amz-sdk-invocation-id, the same for its own resends) tells
+        which layer resent a faulted call: botocore (same ID), or the module's AWSRetry (a new one)."""
+        key = (call["action"], call["snapshot"], call["resource"])
         with self.lock:
             self.calls.append(call)
             count_call(self.totals, call)
+            if key in self.faulted:
+                earlier, fault = self.faulted.pop(key)
+                call["resend_by"] = "botocore" if invocation and invocation == earlier else "module"
+                by_layer = self.totals["resent_by"].setdefault(call["resend_by"], {})
+                by_layer[fault] = by_layer.get(fault, 0) + 1
+            fault = call["injected"] or (call["synthesized"] if (call["status"] or 0) >= 400 else None)
+            if fault and fault != "slow":
+                self.faulted[key] = (invocation, fault)
         # One line per call for proxy.log; deliberately nothing from headers or body beyond these fields.
         print("call action=%(action)s snapshot=%(snapshot)s resource=%(resource)s injected=%(injected)s "
               "synthesized=%(synthesized)s status=%(status)s rewritten_status=%(rewritten_status)s "
@@ -301,7 +318,7 @@ class ProxyState:
 
 def new_totals():
     return {"calls": 0, "by_action": {}, "injected": {}, "synthesized": {}, "check_mode_calls": 0,
-            "check_mode_writes": [], "figures": {}, "max_in_flight": 0}
+            "check_mode_writes": [], "figures": {}, "max_in_flight": 0, "resent_by": {}}
 
 
 def count_call(totals, call):
@@ -388,24 +405,25 @@ class ProxyHandler(BaseHTTPRequestHandler):
         snapshot = next((params[p][0] for p in SNAPSHOT_PARAMS if p in params), None)
         resource = _snapshot_from_arn(_first(params, "ResourceName"))
         call = {"action": action, "snapshot": snapshot, "resource": resource, "injected": None, "synthesized": None,
-                "status": None, "rewritten_status": None, "at": time.time(),
+                "status": None, "rewritten_status": None, "at": time.time(), "resend_by": None,
                 "check_mode": CHECK_MODE_MARKER in (self.headers.get("User-Agent") or "")}
+        invocation = self.headers.get("amz-sdk-invocation-id")
         state = self.server.state
         fault = state.pick_fault(action, snapshot or resource)
         if fault and fault["fault"] == "drop":
             call["injected"] = "drop"
-            state.record(call)
+            state.record(call, invocation)
             return self.drop_connection()
         if fault and (fault["fault"] in FAULTS or fault["fault"] == "not_found"):
             name = NOT_FOUND_BY_ACTION[action] if fault["fault"] == "not_found" else fault["fault"]
             status, error_type, code, message = FAULTS[name]
             call["injected"], call["status"] = fault["fault"], status
-            state.record(call)
+            state.record(call, invocation)
             return self.reply(status, error_body(code, error_type, message), "text/xml")
         own = self.aws_answer(action, params, body, snapshot)
         if own:
             call["synthesized"], call["status"], answer, headers = own
-            state.record(call)
+            state.record(call, invocation)
             return self.reply(call["status"], answer, None if headers else "text/xml", headers)
         if fault and fault["fault"] == "slow":  # delay, then forward as usual
             call["injected"] = "slow"
@@ -414,7 +432,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             status, headers, answer = self.forward(body)
         except OSError as exc:
             call["status"] = 502
-            state.record(call)
+            state.record(call, invocation)
             return self.reply(502, error_body("BadGateway", "Receiver", "upstream unreachable: %s" % exc.__class__.__name__), "text/xml")
         lost = bool(fault and fault["fault"] == "lost")
         if action == "DeleteDBClusterSnapshot" and status == 200:
@@ -427,7 +445,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             if action in IDEMPOTENT_WRITES and status == 200:
                 state.keep_lost_answer(action, body, (status, headers, answer))
             call["injected"], call["status"] = "lost", status
-            state.record(call)
+            state.record(call, invocation)
             return self.drop_connection()
         if action == "DescribeDBClusterSnapshots":
             if status == 200:
@@ -440,7 +458,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             answer, written = state.rewrite_statuses(action, answer)
             call["rewritten_status"] = written[-1] if written else None
         call["status"] = status
-        state.record(call)
+        state.record(call, invocation)
         self.reply(status, answer, None, headers)
 
     def aws_answer(self, action, params, body, snapshot):
@@ -532,7 +550,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 return self.reply_json(200, {"rule": state.add_rule(json.loads(body or b"null"))})
             except (ValueError, TypeError) as exc:
                 return self.reply_json(400, {"error": str(exc)})
-        clearing = {"/_proxy/reset": ("calls", "rules", "lost_answers", "deleting"), "/_proxy/calls/clear": ("calls",),
+        clearing = {"/_proxy/reset": ("calls", "rules", "lost_answers", "deleting", "faulted"), "/_proxy/calls/clear": ("calls",),
                     "/_proxy/rules/clear": ("rules",)}
         if route[0] == "POST" and route[1] in clearing:
             with state.lock:

@@ -142,7 +142,8 @@ def test_every_kth_call_forever(neptune, proxy):
     last = dict(proxy.calls()[-1])
     assert time.time() - 30 < last.pop("at") <= time.time()
     assert last == {"action": "DescribeDBClusters", "snapshot": None, "resource": None, "injected": None,
-                    "synthesized": None, "status": 200, "rewritten_status": None, "check_mode": False}
+                    "synthesized": None, "status": 200, "rewritten_status": None, "check_mode": False,
+                    "resend_by": None}
 
 
 def test_slow_delays_then_forwards(neptune, proxy):
@@ -435,3 +436,21 @@ def test_max_in_flight_counts_concurrent_calls(neptune, proxy):
     proxy.clear_calls()
     neptune.describe_db_cluster_snapshots()
     assert proxy.request("GET", "/_proxy/calls")[1]["max_in_flight"] == 1
+
+
+def test_resend_by_tells_botocore_from_the_module(make_neptune, neptune, proxy):
+    before = proxy.totals()["resent_by"]
+    botocore_retrying = make_neptune(mode="standard", max_attempts=3)
+    proxy.add_rule(type="fault", action="DescribeDBClusters", fault="throttle", times=2)
+    botocore_retrying.describe_db_clusters()  # botocore resends twice within one invocation
+    proxy.add_rule(type="fault", action="DescribeDBClusterSnapshots", fault="503", times=1)
+    with pytest.raises(ClientError):
+        neptune.describe_db_cluster_snapshots()
+    neptune.describe_db_cluster_snapshots()  # a new invocation: what the module's AWSRetry does
+    assert [(c["action"], c["injected"], c["resend_by"]) for c in proxy.calls()] == [
+        ("DescribeDBClusters", "throttle", None), ("DescribeDBClusters", "throttle", "botocore"),
+        ("DescribeDBClusters", None, "botocore"),
+        ("DescribeDBClusterSnapshots", "503", None), ("DescribeDBClusterSnapshots", None, "module")]
+    after = proxy.totals()["resent_by"]
+    assert after["botocore"]["throttle"] - before.get("botocore", {}).get("throttle", 0) == 2
+    assert after["module"]["503"] - before.get("module", {}).get("503", 0) == 1
