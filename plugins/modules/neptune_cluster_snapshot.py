@@ -120,8 +120,9 @@ notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
   - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
     accounts it is shared with, before and after.
-  - "Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
-    starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -)."
+  - "Tag keys and values are checked before any call for what is certain: strings, keys of 1 to 128 and values of
+    0 to 256 characters, neither starting with V(aws:) or V(rds:). Which characters a tag may hold is left to AWS
+    (the RDS endpoint that serves Neptune also takes V(@)); a tag AWS refuses fails the task with AWS's message."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
     C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
 extends_documentation_fragment:
