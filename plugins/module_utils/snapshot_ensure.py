@@ -11,17 +11,17 @@ same `changed` and the predicted facts.
 from __future__ import annotations
 
 from .snapshot_api import SnapshotAppeared
-from .snapshot_plan import AVAILABLE
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
-from .snapshot_plan import CREATING
 from .snapshot_plan import DELETE
-from .snapshot_plan import DELETING
 from .snapshot_plan import NEPTUNE_ENGINE
-from .snapshot_plan import PENDING_STATUSES
 from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
+from .statuses import AVAILABLE
+from .statuses import CREATING
+from .statuses import DELETING
+from .statuses import SNAPSHOT_FAILURE_STATUSES
 from .waiting import ABSENT
 from .waiting import Deadline
 from .waiting import wait_for_snapshot
@@ -97,7 +97,7 @@ class SnapshotRun:
             snapshot_id,
             goal,
             self.deadline,
-            PENDING_STATUSES,
+            SNAPSHOT_FAILURE_STATUSES,
             snapshot,
             api.clock,
             api.sleep,

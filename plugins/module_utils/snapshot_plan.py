@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from .statuses import AVAILABLE
+from .statuses import DELETING
 from .validation import PUBLIC
 from .validation import InvalidInput
 from .validation import SnapshotSource
@@ -25,13 +27,8 @@ from .validation import normalize_tags
 from .validation import parse_source
 
 NEPTUNE_ENGINE = "neptune"
-AVAILABLE = "available"
-CREATING = "creating"
-DELETING = "deleting"
 # A cluster in one of these states will not take a snapshot until someone acts: no use retrying.
 UNSNAPSHOTTABLE_CLUSTER_STATUSES = ("stopped", "stopping", "deleting", "inaccessible-encryption-credentials")
-# Statuses from which a snapshot becomes available by itself.
-PENDING_STATUSES = ("creating", "copying")
 
 CREATE = "create"
 COPY = "copy"

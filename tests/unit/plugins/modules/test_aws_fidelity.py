@@ -97,3 +97,60 @@ def test_1_the_info_tag_filter_takes_an_at_sign(stubbed, run_module, aws_answers
     queue_tags(stubber, {"owner": "alice@example.com"})
     result = run_info(run_module, client, cluster_id="graph", tags={"owner": "alice@example.com"})
     assert [s["db_cluster_snapshot_identifier"] for s in result["db_cluster_snapshots"]] == ["snap"]
+
+
+# --- 2. statuses the module does not know: poll on, fail only on the waiter's failure set ------------
+
+
+def test_2_a_queued_copy_pending_without_progress_is_waited_for(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queued = aws_answers.snapshot("queued_copy")
+    queue_snapshot(stubber, queued, identifier="dr-copy")
+    queue_tags(stubber, arn=queued["DBClusterSnapshotArn"])
+    for status in ("pending", "copying"):
+        queue_snapshot(stubber, dict(queued, Status=status), identifier="dr-copy")
+    queue_snapshot(stubber, dict(queued, Status="available", PercentProgress=100), identifier="dr-copy")
+    result = run(run_module, client, id="dr-copy", wait=True)
+    assert not result["changed"] and result["db_cluster_snapshot"]["status"] == "available"
+    assert calls == [DESCRIBE, TAGS, DESCRIBE, DESCRIBE, DESCRIBE] and fake_time.sleeps == [5, 5, 5]
+
+
+@pytest.mark.parametrize("status", ["deleted", "deleting", "failed", "incompatible-restore", "incompatible-parameters"])
+def test_2_the_waiter_failure_statuses_end_the_wait_at_once_naming_the_status(
+    stubbed, run_module, aws_answers, fake_time, status
+):
+    client, stubber, _calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("creating"))
+    queue_tags(stubber)
+    queue_snapshot(stubber, aws_answers.snapshot("creating", Status=status))
+    result = run(run_module, client, id="snap", wait=True)
+    assert result["failed"] and f"'{status}'" in result["msg"] and "'snap'" in result["msg"]
+    assert fake_time.sleeps == [5]
+
+
+def test_2_an_unknown_status_is_polled_until_wait_timeout(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, _calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("creating", Status="pending"))
+    queue_tags(stubber)
+    for _poll in range(3):
+        queue_snapshot(stubber, aws_answers.snapshot("creating", Status="pending"))
+    result = run(run_module, client, id="snap", wait=True, wait_timeout=15)
+    assert result["failed"] and "Timed out after 15 s" in result["msg"] and "'pending'" in result["msg"]
+    assert fake_time.sleeps == [5, 5, 5]
+
+
+def test_2_the_wait_before_sharing_polls_an_unknown_status_too(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster())
+    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating", Status="pending")})
+    queue_snapshot(stubber, aws_answers.snapshot("creating"))
+    queue_snapshot(stubber, aws_answers.snapshot("available"))
+    stubber.add_response(
+        "modify_db_cluster_snapshot_attribute",
+        {},
+        {"DBClusterSnapshotIdentifier": "snap", "AttributeName": "restore", "ValuesToAdd": ["210987654321"]},
+    )
+    result = run(run_module, client, id="snap", cluster_id="graph", shared_accounts=["210987654321"])
+    assert result["changed"] and calls.writes == [CREATE, MODIFY] and fake_time.sleeps == [5, 5]
+
