@@ -33,13 +33,18 @@ MAX_TAGS_PER_RESOURCE = 50
 def read_snapshot_for_plan(api, request):
     """The current snapshot with its tags (and sharing, when the task manages it).
 
-    Tags and sharing are only read for a snapshot the module may touch.
+    Tags and sharing are only read for a snapshot the module may touch. A snapshot deleted between
+    the calls (any not-found code the models list for them) is taken as gone.
     """
     snapshot = api.describe_snapshot(request.snapshot_id)
     if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE:
-        snapshot["tags"] = api.read_tags(snapshot)
+        snapshot["tags"] = api.read_tags(snapshot, gone_ok=True)
+        if snapshot["tags"] is None:
+            return None
         if request.shared_accounts is not None:
-            snapshot["shared_accounts"] = api.read_shared_accounts(request.snapshot_id)
+            snapshot["shared_accounts"] = api.read_shared_accounts(request.snapshot_id, gone_ok=True)
+            if snapshot["shared_accounts"] is None:
+                return None
     return snapshot
 
 

@@ -154,3 +154,48 @@ def test_2_the_wait_before_sharing_polls_an_unknown_status_too(stubbed, run_modu
     result = run(run_module, client, id="snap", cluster_id="graph", shared_accounts=["210987654321"])
     assert result["changed"] and calls.writes == [CREATE, MODIFY] and fake_time.sleeps == [5, 5]
 
+
+
+# --- 3. every not-found code the models list for a call counts as gone ------------------------------
+
+
+def test_3_the_gone_codes_cover_every_snapshot_not_found_code_the_models_list(aws_answers):
+    from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import SNAPSHOT_NOT_FOUND_CODES
+
+    for operation in (DESCRIBE, TAGS, DELETE, ATTRIBUTES, ADD_TAGS, REMOVE_TAGS, MODIFY):
+        codes = {error["code"] for error in aws_answers.errors[operation]
+                 if error["http_status"] == 404 and "Snapshot" in error["shape"]}
+        assert codes and codes <= set(SNAPSHOT_NOT_FOUND_CODES), operation
+    assert "DBSnapshotNotFound" in SNAPSHOT_NOT_FOUND_CODES  # ListTagsForResource's code, not its shape name
+
+
+def test_3_a_snapshot_deleted_between_describe_and_tags_is_created_again(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("available"))
+    aws_answers.add_error(stubber, TAGS, "DBSnapshotNotFound")
+    queue_cluster(stubber, aws_answers.cluster())
+    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")})
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["changed"] and calls == [DESCRIBE, TAGS, CLUSTER, CREATE]
+
+
+@pytest.mark.parametrize("operation, code", [(TAGS, "DBSnapshotNotFound"), (ATTRIBUTES, "DBClusterSnapshotNotFoundFault")])
+def test_3_info_skips_a_snapshot_deleted_while_it_lists(stubbed, run_module, aws_answers, operation, code):
+    client, stubber, _calls = stubbed
+    kept = aws_answers.snapshot("available", DBClusterSnapshotIdentifier="kept",
+                                DBClusterSnapshotArn=SNAPSHOT_ARN.replace("snap", "kept"))
+    stubber.add_response(
+        "describe_db_cluster_snapshots",
+        {"DBClusterSnapshots": [aws_answers.snapshot("available"), kept]},
+        {"DBClusterIdentifier": "graph", "MaxRecords": 100},
+    )
+    if operation == TAGS:
+        aws_answers.add_error(stubber, TAGS, code)
+        queue_tags(stubber, {"a": "1"}, arn=kept["DBClusterSnapshotArn"])
+        result = run_info(run_module, client, cluster_id="graph")
+    else:
+        aws_answers.add_error(stubber, ATTRIBUTES, code)
+        stubber.add_response("describe_db_cluster_snapshot_attributes", {"DBClusterSnapshotAttributesResult": {
+            "DBClusterSnapshotIdentifier": "kept", "DBClusterSnapshotAttributes": []}})
+        result = run_info(run_module, client, cluster_id="graph", include_tags=False, include_shared_accounts=True)
+    assert [s["db_cluster_snapshot_identifier"] for s in result["db_cluster_snapshots"]] == ["kept"]
