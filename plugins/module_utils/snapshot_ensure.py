@@ -10,7 +10,11 @@ same `changed` and the predicted facts.
 
 from __future__ import annotations
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from .snapshot_api import BAD_SNAPSHOT_STATE
 from .snapshot_api import SnapshotAppeared
+from .snapshot_api import error_code
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
 from .snapshot_plan import DELETE
@@ -33,11 +37,12 @@ MAX_TAGS_PER_RESOURCE = 50
 def read_snapshot_for_plan(api, request):
     """The current snapshot with its tags (and sharing, when the task manages it).
 
-    Tags and sharing are only read for a snapshot the module may touch. A snapshot deleted between
-    the calls (any not-found code the models list for them) is taken as gone.
+    Tags and sharing are only read for a snapshot the module may touch, and only to keep it (a delete
+    needs neither: 2 calls). A snapshot deleted between the calls (any not-found code the models list
+    for them) is taken as gone.
     """
     snapshot = api.describe_snapshot(request.snapshot_id)
-    if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE:
+    if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE and request.state == "present":
         snapshot["tags"] = api.read_tags(snapshot, gone_ok=True)
         if snapshot["tags"] is None:
             return None
@@ -142,7 +147,7 @@ class SnapshotRun:
                 # AWS refuses to delete a snapshot still being created; with wait, let it finish first.
                 # (One being copied is deleted at once: that cancels the copy.)
                 status = self.wait_until(AVAILABLE, plan.facts)["status"]
-            api.delete_snapshot(request.snapshot_id, status)
+            self.delete(status)
             return plan.facts
 
         facts = plan.facts
@@ -159,6 +164,20 @@ class SnapshotRun:
         if "shared_accounts" in plan.facts:
             facts = dict(facts, shared_accounts=plan.facts["shared_accounts"])
         return facts
+
+    def delete(self, status) -> None:
+        """Delete the snapshot. A delete whose answer was lost is resent by botocore, and AWS answers the
+        resend InvalidDBClusterSnapshotStateFault since the snapshot is already `deleting`: read it again,
+        and take `deleting` or gone as the delete done."""
+        api, snapshot_id = self.api, self.request.snapshot_id
+        try:
+            api.delete_snapshot(snapshot_id, status)
+        except AnsibleAWSError as error:
+            if error_code(error.exception) != BAD_SNAPSHOT_STATE:
+                raise
+            again = api.describe_snapshot(snapshot_id)
+            if again is not None and again.get("status") != DELETING:
+                raise
 
     def adopt(self) -> dict:
         """The snapshot appeared between our read and our create (a concurrent run, or a lost answer

@@ -271,8 +271,9 @@ def diff_view(facts: dict | None) -> dict:
         "exists": True,
         "db_cluster_snapshot_identifier": facts.get("db_cluster_snapshot_identifier"),
         "db_cluster_identifier": facts.get("db_cluster_identifier"),
-        "tags": dict(facts.get("tags") or {}),
     }
+    if "tags" in facts:  # a delete does not read them
+        view["tags"] = dict(facts["tags"] or {})
     if "shared_accounts" in facts:
         view["shared_accounts"] = list(facts["shared_accounts"])
     return view

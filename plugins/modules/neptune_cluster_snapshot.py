@@ -119,7 +119,8 @@ options:
 notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
   - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
-    accounts it is shared with, before and after.
+    accounts it is shared with, before and after. With O(state=absent) the tags are not read (a delete costs two
+    calls, describe and delete), so the diff's C(before) has no C(tags).
   - "Tag keys and values are checked before any call for what is certain: strings, keys of 1 to 128 and values of
     0 to 256 characters, neither starting with V(aws:) or V(rds:). Which characters a tag may hold is left to AWS
     (the RDS endpoint that serves Neptune also takes V(@)); a tag AWS refuses fails the task with AWS's message."
@@ -316,8 +317,10 @@ db_cluster_snapshot:
       type: str
       sample: standard
     tags:
-      description: The snapshot's tags as a dictionary.
-      returned: when the snapshot exists or is about to
+      description:
+        - The snapshot's tags as a dictionary.
+        - Not with O(state=absent), which does not read them.
+      returned: when the snapshot exists or is about to, with O(state=present)
       type: dict
       sample: {"purpose": "pre-upgrade", "owner": "data-platform"}
     shared_accounts:
