@@ -279,12 +279,18 @@ def diff_view(facts: dict | None) -> dict:
     return view
 
 
+# Keys under this prefix belong to AWS: it refuses to add or remove them, so they are never sent and never
+# count as a change (they come with the tags AWS copies from a cluster or a source snapshot).
+AWS_TAG_PREFIX = "aws:"
+
+
 def tag_changes(current: dict, desired: dict | None, purge: bool) -> tuple[dict, list]:
-    """Tags to set and keys to remove; desired None leaves the tags alone."""
+    """Tags to set and keys to remove, never an aws: key; desired None leaves the tags alone."""
     if desired is None:
         return {}, []
     to_set, to_remove = compare_aws_tags(current, desired, purge_tags=purge)
-    return to_set, sorted(to_remove)
+    to_set = {key: value for key, value in to_set.items() if not key.startswith(AWS_TAG_PREFIX)}
+    return to_set, sorted(key for key in to_remove if not key.startswith(AWS_TAG_PREFIX))
 
 
 def apply_tag_changes(current: dict, to_set: dict, to_remove: list) -> dict:
