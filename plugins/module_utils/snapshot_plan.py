@@ -187,6 +187,19 @@ def check_copy_source(request: SnapshotRequest, source: dict | None) -> None:
             f"{what}: the source is encrypted and in region {request.source.region!r}; AWS requires "
             "kms_key_id, a KMS key of this (the destination) region, to copy it across regions"
         )
+    if encrypted and shared_with_this_account(source) and not request.kms_key_id:
+        raise Refused(
+            f"{what}: the source is encrypted and shared from another account; AWS requires kms_key_id "
+            "(a KMS key of this account and region) to copy an encrypted snapshot shared from another account"
+        )
+
+
+def shared_with_this_account(source: dict) -> bool:
+    """Whether a snapshot belongs to another account: described with IncludeShared, AWS reports such a
+    snapshot with SnapshotType shared (or public) and names it by its ARN."""
+    return source.get("snapshot_type") in ("shared", "public") or str(
+        source.get("db_cluster_snapshot_identifier", "")
+    ).startswith("arn:")
 
 
 def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict, cluster_tags: dict | None = None) -> dict:

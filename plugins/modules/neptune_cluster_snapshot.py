@@ -58,8 +58,10 @@ options:
   kms_key_id:
     description:
       - The KMS key (ID, ARN or alias of this region) to encrypt the copy with.
-      - Required by AWS to copy an encrypted snapshot across regions. An unencrypted snapshot cannot be encrypted by
-        copying it, so the module refuses O(kms_key_id) for an unencrypted source.
+      - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
+        from another account (which AWS reports with C(SnapshotType) V(shared)); the module refuses such a copy
+        without it before calling AWS. An unencrypted snapshot cannot be encrypted by copying it, so the module
+        refuses O(kms_key_id) for an unencrypted source.
     type: str
   copy_tags:
     description:

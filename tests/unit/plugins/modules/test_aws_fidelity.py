@@ -320,3 +320,35 @@ def test_5_an_existing_aws_tag_is_kept_and_not_a_change_with_purge(stubbed, run_
     queue_tags(stubber, {"aws:backup:source": "b", "team": "db"})
     result = run(run_module, client, id="snap", tags={"team": "db"})
     assert not result["changed"] and calls.writes == []
+
+
+# --- 6. an encrypted snapshot shared from another account needs kms_key_id ------------------------------
+
+PARTNER_ARN = "arn:aws:rds:us-east-1:210987654321:cluster-snapshot:partner-graph"
+
+
+def queue_partner_source(stubber, aws_answers):
+    queue_missing(stubber, aws_answers)
+    queue_snapshot(stubber, aws_answers.snapshot("shared_encrypted"), identifier=PARTNER_ARN, IncludeShared=True)
+
+
+def test_6_an_encrypted_shared_source_without_kms_key_is_refused_before_the_copy(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_partner_source(stubber, aws_answers)
+    result = run(run_module, client, id="partner-copy", source_id=PARTNER_ARN)
+    assert result["failed"] and calls == [DESCRIBE, DESCRIBE]
+    assert "shared from another account" in result["msg"] and "kms_key_id" in result["msg"]
+    assert PARTNER_ARN in result["msg"]
+
+
+def test_6_with_a_kms_key_the_shared_source_is_copied(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_partner_source(stubber, aws_answers)
+    key = "arn:aws:kms:us-east-1:123456789012:key/9f8e7d6c-1111-4444-8888-0123456789ab"
+    copy = aws_answers.snapshot("creating", DBClusterSnapshotIdentifier="partner-copy", KmsKeyId=key,
+                                DBClusterSnapshotArn=SNAPSHOT_ARN.replace("snap", "partner-copy"))
+    stubber.add_response("copy_db_cluster_snapshot", {"DBClusterSnapshot": copy}, {
+        "SourceDBClusterSnapshotIdentifier": PARTNER_ARN, "TargetDBClusterSnapshotIdentifier": "partner-copy",
+        "KmsKeyId": key})
+    result = run(run_module, client, id="partner-copy", source_id=PARTNER_ARN, kms_key_id=key)
+    assert result["changed"] and calls.writes == [COPY]
