@@ -19,6 +19,7 @@ from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
 from .snapshot_plan import DELETE
 from .snapshot_plan import NEPTUNE_ENGINE
+from .snapshot_plan import Refused
 from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
@@ -179,6 +180,19 @@ class SnapshotRun:
             if again is not None and again.get("status") != DELETING:
                 raise
 
+    def outlive_deleting(self, snapshot: dict, check_mode: bool) -> None:
+        """state=present found the snapshot being deleted: it is about to vanish, so it does not count as
+        there. Without wait the task fails; with wait it waits until the snapshot is gone (check mode does
+        not wait, and plans the create the real run would make)."""
+        if not self.request.wait:
+            raise Refused(
+                f"Snapshot {self.request.snapshot_id!r} is {DELETING!r}: AWS is deleting it. Re-run the task once "
+                "it is gone to create it again, or set wait: true to wait for that within wait_timeout"
+            )
+        if not check_mode:
+            self.wait_until(ABSENT, snapshot)
+        return None
+
     def adopt(self) -> dict:
         """The snapshot appeared between our read and our create (a concurrent run, or a lost answer
         that botocore retried): take it as made if it is the one the task means, and reconcile it."""
@@ -203,6 +217,8 @@ def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
     """
     run = SnapshotRun(api, request)
     current = read_snapshot_for_plan(api, request)
+    if request.state == "present" and current is not None and current.get("status") == DELETING:
+        current = run.outlive_deleting(current, check_mode)
     cluster = source = origin_tags = None
     if current is None and request.state == "present":
         cluster, source, origin_tags = read_origin(api, source_api or api, request)

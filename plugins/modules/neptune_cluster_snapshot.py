@@ -105,9 +105,14 @@ options:
       - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
         being created is waited for until it is available, since AWS deletes only available snapshots; one being
         copied is deleted at once, which cancels the copy; one already being deleted is left to finish.
+      - With O(state=present), a snapshot AWS reports V(deleting) is about to vanish: without O(wait) the task
+        fails, naming the status (re-run it once the snapshot is gone); with O(wait) the module waits until it is
+        gone, then creates it as asked.
       - Check mode never waits.
-      - A snapshot that turns V(failed), or that is not there by O(wait_timeout), fails the task with its last
-        status and progress.
+      - A snapshot that turns V(failed) (or another status of botocore's snapshot waiter's failure set:
+        V(deleted), V(deleting), V(incompatible-restore), V(incompatible-parameters)), or that is not there by
+        O(wait_timeout), fails the task with its last status and progress. Any other status (such as a queued
+        copy's) is polled until O(wait_timeout).
     type: bool
     default: false
   wait_timeout:

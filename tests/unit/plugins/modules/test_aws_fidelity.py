@@ -352,3 +352,47 @@ def test_6_with_a_kms_key_the_shared_source_is_copied(stubbed, run_module, aws_a
         "KmsKeyId": key})
     result = run(run_module, client, id="partner-copy", source_id=PARTNER_ARN, kms_key_id=key)
     assert result["changed"] and calls.writes == [COPY]
+
+
+# --- 7. state=present on a snapshot AWS reports deleting --------------------------------------------------
+
+
+def test_7_without_wait_a_deleting_snapshot_fails_the_task_naming_the_status(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("deleting"))
+    queue_tags(stubber)
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["failed"] and "'deleting'" in result["msg"] and "once it is gone" in result["msg"]
+    assert calls.writes == []
+
+
+def test_7_with_wait_the_module_waits_until_it_is_gone_then_creates_it(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("deleting"))
+    queue_tags(stubber)
+    queue_snapshot(stubber, aws_answers.snapshot("deleting"))
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster())
+    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("available")})
+    result = run(run_module, client, id="snap", cluster_id="graph", wait=True)
+    assert result["changed"] and result["db_cluster_snapshot"]["status"] == "available"
+    assert calls == [DESCRIBE, TAGS, DESCRIBE, DESCRIBE, CLUSTER, CREATE] and fake_time.sleeps == [5, 5]
+
+
+def test_7_with_wait_a_snapshot_still_deleting_at_wait_timeout_fails(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("deleting"))
+    queue_tags(stubber)
+    for _poll in range(2):
+        queue_snapshot(stubber, aws_answers.snapshot("deleting"))
+    result = run(run_module, client, id="snap", cluster_id="graph", wait=True, wait_timeout=10)
+    assert result["failed"] and "Timed out after 10 s" in result["msg"] and calls.writes == []
+
+
+def test_7_check_mode_with_wait_predicts_the_create_without_waiting(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("deleting"))
+    queue_tags(stubber)
+    queue_cluster(stubber, aws_answers.cluster())
+    result = run(run_module, client, check_mode=True, id="snap", cluster_id="graph", wait=True)
+    assert result["changed"] and calls == [DESCRIBE, TAGS, CLUSTER] and fake_time.sleeps == []
