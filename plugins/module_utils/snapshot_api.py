@@ -27,6 +27,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from .validation import is_automated
 from .waiting import call_while_busy
 
 # Throttling and 5xx answers are retried with jittered backoff, on top of botocore's own
@@ -152,15 +153,14 @@ class NeptuneSnapshotApi:
     def describe_source(self, source) -> dict | None:
         """The copy source's facts (a SnapshotSource), or None when it cannot be found."""
         description = f"describe the source DB cluster snapshot {source.reference!r}"
-        request = {}
-        if source.identifier.startswith("rds:"):
-            # AWS finds an automated snapshot by its name only when asked for that type.
-            request["SnapshotType"] = "automated"
+        # AWS finds an automated snapshot by its name or ARN only when asked for that type.
+        request = {"SnapshotType": "automated"} if is_automated(source.identifier) else {}
         if source.arn is None:
             found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
             return next((s for s in found if s["db_cluster_snapshot_identifier"].lower() == source.identifier), None)
         # A snapshot shared from another account is found by its ARN; one of this account by its name.
-        found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.arn, IncludeShared=True)
+        by_arn = request or {"IncludeShared": True}  # automated snapshots are never shared
+        found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.arn, **by_arn)
         if not found:
             found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
         return next((s for s in found if s.get("db_cluster_snapshot_arn", "").lower() == source.arn.lower()), None)

@@ -121,6 +121,16 @@ class SnapshotSource:
         return self.arn or self.identifier
 
 
+def snapshot_name(reference: str) -> str:
+    """The identifier in a snapshot reference: the reference itself, or the part of an ARN after cluster-snapshot:."""
+    return reference.partition(":cluster-snapshot:")[2] if reference.startswith("arn:") else reference
+
+
+def is_automated(reference: str) -> bool:
+    """Whether a reference (identifier or ARN) names an automated snapshot, which AWS finds only by type."""
+    return snapshot_name(reference).startswith(AUTOMATED_PREFIX)
+
+
 def _normalize_any_identifier(value, option: str) -> str:
     """A manual snapshot's identifier, or an automated one's ("rds:" + identifier)."""
     if isinstance(value, str) and value.lower().startswith(AUTOMATED_PREFIX):

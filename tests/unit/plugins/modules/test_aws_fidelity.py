@@ -396,3 +396,29 @@ def test_7_check_mode_with_wait_predicts_the_create_without_waiting(stubbed, run
     queue_cluster(stubber, aws_answers.cluster())
     result = run(run_module, client, check_mode=True, id="snap", cluster_id="graph", wait=True)
     assert result["changed"] and calls == [DESCRIBE, TAGS, CLUSTER] and fake_time.sleeps == []
+
+
+# --- 8. an automated snapshot named by its ARN is asked for with SnapshotType=automated ------------------------
+
+AUTOMATED_ARN = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:rds:graph-2026-11-27-03-00"
+
+
+def test_8_info_asks_for_an_automated_arn_with_its_type(stubbed, run_module, aws_answers):
+    client, stubber, _calls = stubbed
+    stubber.add_response(
+        "describe_db_cluster_snapshots",
+        {"DBClusterSnapshots": [aws_answers.snapshot("automated")]},
+        {"DBClusterSnapshotIdentifier": AUTOMATED_ARN, "SnapshotType": "automated", "MaxRecords": 100},
+    )
+    result = run_info(run_module, client, id=AUTOMATED_ARN, include_tags=False)
+    assert [s["db_cluster_snapshot_arn"] for s in result["db_cluster_snapshots"]] == [AUTOMATED_ARN]
+
+
+def test_8_a_copy_source_given_as_an_automated_arn_is_asked_for_with_its_type(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_snapshot(stubber, aws_answers.snapshot("automated"), identifier=AUTOMATED_ARN, SnapshotType="automated")
+    stubber.add_response("copy_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")}, {
+        "SourceDBClusterSnapshotIdentifier": AUTOMATED_ARN, "TargetDBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", source_id=AUTOMATED_ARN)
+    assert result["changed"] and calls == [DESCRIBE, DESCRIBE, COPY]
