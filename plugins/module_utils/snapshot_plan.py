@@ -11,6 +11,7 @@ plan's before and after.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
@@ -55,6 +56,8 @@ class SnapshotRequest:
     copy_tags: bool = False
     shared_accounts: list | None = None
     purge_shared_accounts: bool = True
+    region: str | None = None
+    """The module's region: where a new snapshot or copy is made."""
 
 
 def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
@@ -80,6 +83,7 @@ def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
         copy_tags=params.get("copy_tags", False),
         shared_accounts=normalize_shared_accounts(params.get("shared_accounts"), params.get("allow_public", False)),
         purge_shared_accounts=params.get("purge_shared_accounts", True),
+        region=region,
     )
 
 
@@ -254,13 +258,37 @@ def predicted_copy_facts(request: SnapshotRequest, source: dict, source_tags: di
     if source.get("db_cluster_snapshot_arn"):
         facts["source_db_cluster_snapshot_arn"] = source["db_cluster_snapshot_arn"]
     if request.kms_key_id:
-        facts["kms_key_id"] = request.kms_key_id
+        # AWS reports the key's ARN: an alias or a bare key ID given here would not be what it reports.
+        if KMS_KEY_ARN_PATTERN.fullmatch(request.kms_key_id):
+            facts["kms_key_id"] = request.kms_key_id
     elif source.get("storage_encrypted") and source.get("kms_key_id"):
+        # Without kms_key_id AWS encrypts the copy with the source's key (same region: a cross-region
+        # encrypted copy needs kms_key_id).
         facts["kms_key_id"] = source["kms_key_id"]
+    facts.update(_copy_arn(request, source))
+    return facts
+
+
+KMS_KEY_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+")
+
+
+def _copy_arn(request: SnapshotRequest, source: dict) -> dict:
+    """The ARN the copy will have: the source's partition and account, this region, the new identifier.
+
+    Not predicted for a snapshot shared from another account: this account's ID is not known without
+    another call (sts:GetCallerIdentity), which a prediction is not worth.
+    """
     if request.source.arn is None:
         # Same region and account as the source: the copy's ARN is the source's with the new identifier.
-        facts.update(_arn_for(request.snapshot_id, source.get("db_cluster_snapshot_arn") or "", ":cluster-snapshot:"))
-    return facts
+        return _arn_for(request.snapshot_id, source.get("db_cluster_snapshot_arn") or "", ":cluster-snapshot:")
+    if shared_with_this_account(source) or request.region is None:
+        return {}
+    partition = request.source.arn.split(":")[1]
+    return {
+        "db_cluster_snapshot_arn": (
+            f"arn:{partition}:rds:{request.region}:{request.source.account}:cluster-snapshot:{request.snapshot_id}"
+        )
+    }
 
 
 def _arn_for(snapshot_id: str, sibling_arn: str, marker: str) -> dict:

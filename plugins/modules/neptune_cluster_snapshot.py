@@ -299,12 +299,19 @@ db_cluster_snapshot:
       type: bool
       sample: true
     kms_key_id:
-      description: The KMS key of an encrypted snapshot.
+      description:
+        - The KMS key of an encrypted snapshot, as AWS reports it (the key's ARN).
+        - In check mode, a copy's key is predicted only when it is known as AWS will report it (the source's key,
+          or O(kms_key_id) given as a key ARN); an alias or a key ID given as O(kms_key_id) is left out.
       returned: when AWS reports it
       type: str
       sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab
     db_cluster_snapshot_arn:
-      description: The snapshot's ARN.
+      description:
+        - The snapshot's ARN.
+        - In check mode, predicted from the cluster's or the source's ARN (partition and account) and the module's
+          region. Not predicted for a copy of a snapshot another account shares, whose ARN would need this account's
+          ID (one more call).
       returned: when the snapshot exists or is about to
       type: str
       sample: arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-before-upgrade

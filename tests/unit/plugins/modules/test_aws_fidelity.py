@@ -9,11 +9,17 @@ Each test names the point of issue 8 it holds the modules to; docs/aws-fidelity.
 
 from __future__ import annotations
 
+import boto3
 import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as snapshot_module
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as info_module
 
+NO_SLEEP_RETRY = AWSRetry.jittered_backoff(retries=4, delay=0, max_delay=0)
 SNAPSHOT_ARN = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:snap"
 CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:graph"
 DESCRIBE, TAGS, CLUSTER, CREATE, DELETE = (
@@ -422,3 +428,48 @@ def test_8_a_copy_source_given_as_an_automated_arn_is_asked_for_with_its_type(st
         "SourceDBClusterSnapshotIdentifier": AUTOMATED_ARN, "TargetDBClusterSnapshotIdentifier": "snap"})
     result = run(run_module, client, id="snap", source_id=AUTOMATED_ARN)
     assert result["changed"] and calls == [DESCRIBE, DESCRIBE, COPY]
+
+
+# --- 9. check-mode facts of a copy: the ARN it will have, and no KMS alias as kms_key_id --------------------------
+
+WEST_ARN = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly"
+
+
+@pytest.fixture
+def west_source(aws_answers):
+    """A client of us-west-2 answering the describe of an encrypted snapshot of this account there."""
+    client = boto3.client("neptune", region_name="us-west-2")
+    with Stubber(client) as stubber:
+        west = aws_answers.snapshot("available", DBClusterSnapshotIdentifier="nightly", DBClusterSnapshotArn=WEST_ARN,
+                                    KmsKeyId="arn:aws:kms:us-west-2:123456789012:key/west")
+        stubber.add_response("describe_db_cluster_snapshots", {"DBClusterSnapshots": [west]},
+                             {"DBClusterSnapshotIdentifier": WEST_ARN, "IncludeShared": True})
+        yield RetryingBotoClientWrapper(client, NO_SLEEP_RETRY)
+        stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("kms_key_id, predicted_key", [
+    ("alias/neptune-dr", None),
+    ("0a1b2c3d-0000-4444-8888-0123456789ab", None),
+    ("arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab",
+     "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab"),
+])
+def test_9_a_cross_region_copy_is_predicted_with_its_arn_and_never_a_kms_alias(
+    stubbed, west_source, run_module, aws_answers, kms_key_id, predicted_key
+):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    result = run_module(snapshot_module.main, {"id": "dr-copy", "source_id": WEST_ARN, "kms_key_id": kms_key_id},
+                        client, check_mode=True, source_client=west_source)
+    facts = result["db_cluster_snapshot"]
+    assert facts["db_cluster_snapshot_arn"] == "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:dr-copy"
+    assert facts.get("kms_key_id") == predicted_key and calls.writes == []
+
+
+def test_9_a_copy_of_another_accounts_snapshot_has_no_predicted_arn(stubbed, run_module, aws_answers):
+    client, stubber, _calls = stubbed
+    queue_partner_source(stubber, aws_answers)
+    result = run(run_module, client, check_mode=True, id="partner-copy", source_id=PARTNER_ARN, kms_key_id="alias/k")
+    facts = result["db_cluster_snapshot"]
+    assert result["changed"] and "db_cluster_snapshot_arn" not in facts and "kms_key_id" not in facts
+    assert facts["source_db_cluster_snapshot_arn"] == PARTNER_ARN
