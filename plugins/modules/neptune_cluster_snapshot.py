@@ -58,8 +58,10 @@ options:
   kms_key_id:
     description:
       - The KMS key (ID, ARN or alias of this region) to encrypt the copy with.
-      - Required by AWS to copy an encrypted snapshot across regions. An unencrypted snapshot cannot be encrypted by
-        copying it, so the module refuses O(kms_key_id) for an unencrypted source.
+      - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
+        from another account (which AWS reports with C(SnapshotType) V(shared)); the module refuses such a copy
+        without it before calling AWS. An unencrypted snapshot cannot be encrypted by copying it, so the module
+        refuses O(kms_key_id) for an unencrypted source.
     type: str
   copy_tags:
     description:
@@ -103,9 +105,14 @@ options:
       - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
         being created is waited for until it is available, since AWS deletes only available snapshots; one being
         copied is deleted at once, which cancels the copy; one already being deleted is left to finish.
+      - With O(state=present), a snapshot AWS reports V(deleting) is about to vanish: without O(wait) the task
+        fails, naming the status (re-run it once the snapshot is gone); with O(wait) the module waits until it is
+        gone, then creates it as asked.
       - Check mode never waits.
-      - A snapshot that turns V(failed), or that is not there by O(wait_timeout), fails the task with its last
-        status and progress.
+      - A snapshot that turns V(failed) (or another status of botocore's snapshot waiter's failure set:
+        V(deleted), V(deleting), V(incompatible-restore), V(incompatible-parameters)), or that is not there by
+        O(wait_timeout), fails the task with its last status and progress. Any other status (such as a queued
+        copy's) is polled until O(wait_timeout).
     type: bool
     default: false
   wait_timeout:
@@ -119,9 +126,11 @@ options:
 notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
   - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
-    accounts it is shared with, before and after.
-  - "Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
-    starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -)."
+    accounts it is shared with, before and after. With O(state=absent) the tags are not read (a delete costs two
+    calls, describe and delete), so the diff's C(before) has no C(tags).
+  - "Tag keys and values are checked before any call for what is certain: strings, keys of 1 to 128 and values of
+    0 to 256 characters, neither starting with V(aws:) or V(rds:). Which characters a tag may hold is left to AWS
+    (the RDS endpoint that serves Neptune also takes V(@)); a tag AWS refuses fails the task with AWS's message."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
     C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
 extends_documentation_fragment:
@@ -290,12 +299,19 @@ db_cluster_snapshot:
       type: bool
       sample: true
     kms_key_id:
-      description: The KMS key of an encrypted snapshot.
+      description:
+        - The KMS key of an encrypted snapshot, as AWS reports it (the key's ARN).
+        - In check mode, a copy's key is predicted only when it is known as AWS will report it (the source's key,
+          or O(kms_key_id) given as a key ARN); an alias or a key ID given as O(kms_key_id) is left out.
       returned: when AWS reports it
       type: str
       sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab
     db_cluster_snapshot_arn:
-      description: The snapshot's ARN.
+      description:
+        - The snapshot's ARN.
+        - In check mode, predicted from the cluster's or the source's ARN (partition and account) and the module's
+          region. Not predicted for a copy of a snapshot another account shares, whose ARN would need this account's
+          ID (one more call).
       returned: when the snapshot exists or is about to
       type: str
       sample: arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-before-upgrade
@@ -315,8 +331,10 @@ db_cluster_snapshot:
       type: str
       sample: standard
     tags:
-      description: The snapshot's tags as a dictionary.
-      returned: when the snapshot exists or is about to
+      description:
+        - The snapshot's tags as a dictionary.
+        - Not with O(state=absent), which does not read them.
+      returned: when the snapshot exists or is about to, with O(state=present)
       type: dict
       sample: {"purpose": "pre-upgrade", "owner": "data-platform"}
     shared_accounts:
