@@ -18,6 +18,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from .statuses import AVAILABLE
 from .statuses import DELETING
+from .statuses import cluster_status_stays
 from .validation import PUBLIC
 from .validation import InvalidInput
 from .validation import SnapshotSource
@@ -28,8 +29,6 @@ from .validation import normalize_tags
 from .validation import parse_source
 
 NEPTUNE_ENGINE = "neptune"
-# A cluster in one of these states will not take a snapshot until someone acts: no use retrying.
-UNSNAPSHOTTABLE_CLUSTER_STATUSES = ("stopped", "stopping", "deleting", "inaccessible-encryption-credentials")
 
 CREATE = "create"
 COPY = "copy"
@@ -102,6 +101,8 @@ class Plan:
     """A new snapshot gets tags of its own from AWS (copy_tags, or the cluster's CopyTagsToSnapshot)."""
     tags_known: bool = True
     """The planned tags are exact; False when AWS copies tags that could not be read beforehand."""
+    cluster_status: str | None = None
+    """The status of the cluster to snapshot, as read for the plan: it decides whether busy is retried."""
 
     @property
     def changed(self) -> bool:
@@ -161,10 +162,11 @@ def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None
             f"{engine!r}, not {NEPTUNE_ENGINE!r}; this module snapshots Neptune clusters only"
         )
     status = cluster.get("Status")
-    if status in UNSNAPSHOTTABLE_CLUSTER_STATUSES:
+    if cluster_status_stays(status):
         raise Refused(
-            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}; "
-            "AWS snapshots a cluster only while it runs (a busy cluster is retried, this one would not recover)"
+            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}, a "
+            "status AWS documents as one a cluster does not leave by itself; AWS snapshots a cluster only while "
+            "it runs (a cluster busy with backing-up, modifying, maintenance, upgrading... is retried instead)"
         )
 
 
@@ -413,6 +415,7 @@ def make_plan(
             accounts_to_add=to_add,
             origin_copies_tags=origin_copies_tags,
             tags_known=not origin_copies_tags or origin_tags is not None or exact_without_origin,
+            cluster_status=(cluster or {}).get("Status"),
         )
 
     current_tags = snapshot.get("tags") or {}

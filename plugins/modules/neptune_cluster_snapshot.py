@@ -34,7 +34,11 @@ options:
       - The Neptune DB cluster to snapshot. Required to create a snapshot.
       - When the cluster copies its tags to snapshots (C(CopyTagsToSnapshot)), a new snapshot starts with the
         cluster's tags and O(tags) then apply as usual; the module reads them back, so a re-run changes nothing.
-      - A stopped or deleting cluster is refused at once; a busy one is retried (see O(wait_timeout)).
+      - A cluster in a status it does not leave by itself (such as V(stopped), V(deleting), V(migration-failed),
+        V(incompatible-*) or V(inaccessible-encryption-credentials*)) is refused at once. One busy in a status that
+        passes by itself (such as V(backing-up), V(modifying), V(maintenance) or V(upgrading)) is retried (see
+        O(wait_timeout)); in a status the module does not know, AWS's first answer stands. The lists follow AWS's
+        documented DB cluster statuses (see the collection's docs/aws-fidelity.md).
       - When the snapshot exists and was taken from another cluster, the task fails and changes nothing,
         with O(state=present) and O(state=absent) alike.
     type: str

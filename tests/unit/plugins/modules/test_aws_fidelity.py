@@ -473,3 +473,41 @@ def test_9_a_copy_of_another_accounts_snapshot_has_no_predicted_arn(stubbed, run
     facts = result["db_cluster_snapshot"]
     assert result["changed"] and "db_cluster_snapshot_arn" not in facts and "kms_key_id" not in facts
     assert facts["source_db_cluster_snapshot_arn"] == PARTNER_ARN
+
+
+# --- 10. cluster states: refused at once when they never pass, retried when they pass by themselves ----------
+
+
+@pytest.mark.parametrize("status", [
+    "migration-failed", "cloning-failed", "incompatible-parameters", "incompatible-network",
+    "inaccessible-encryption-credentials", "inaccessible-encryption-credentials-recoverable", "stopped",
+])
+def test_10_a_cluster_state_that_never_passes_is_refused_at_once(stubbed, run_module, aws_answers, fake_time, status):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster(Status=status))
+    result = run(run_module, client, id="snap", cluster_id="graph", wait_timeout=600)
+    assert result["failed"] and f"'{status}'" in result["msg"]
+    assert calls.writes == [] and fake_time.sleeps == []
+
+
+@pytest.mark.parametrize("status", ["backing-up", "modifying", "maintenance", "upgrading", "storage-optimization"])
+def test_10_a_cluster_state_that_passes_is_retried_as_busy(stubbed, run_module, aws_answers, fake_time, status):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster(Status=status))
+    for _attempt in range(2):
+        aws_answers.add_error(stubber, CREATE, "InvalidDBClusterStateFault")
+    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")})
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["changed"] and calls.count(CREATE) == 3 and len(fake_time.sleeps) == 2
+
+
+def test_10_an_unknown_cluster_state_gets_one_attempt_and_aws_decides(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster(Status="reticulating-splines"))
+    aws_answers.add_error(stubber, CREATE, "InvalidDBClusterStateFault")
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["failed"] and "'reticulating-splines'" in result["msg"]
+    assert calls.count(CREATE) == 1 and fake_time.sleeps == []
