@@ -86,6 +86,34 @@ def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
     )
 
 
+# What a delete does not use, when the task sets it anyway: (option, is it set?).
+_UNUSED_BY_DELETE = (
+    ("tags", lambda value: value is not None),
+    ("shared_accounts", lambda value: value is not None),
+    ("kms_key_id", lambda value: value is not None),
+    ("copy_tags", bool),
+    ("source_region", lambda value: value is not None),
+    ("allow_public", bool),
+)
+
+
+def ignored_option_warnings(params: dict) -> list:
+    """Warnings for options a task sets that state=absent does not use (it deletes, nothing else)."""
+    if params.get("state") != "absent":
+        return []
+    warnings = [
+        f"{option} is ignored with state=absent: a delete neither tags, shares nor copies"
+        for option, is_set in _UNUSED_BY_DELETE
+        if is_set(params.get(option))
+    ]
+    if params.get("source_db_cluster_snapshot_identifier") is not None:
+        warnings.append(
+            "source_db_cluster_snapshot_identifier copies nothing with state=absent: it only keeps the delete off "
+            "a snapshot AWS reports as copied from another source"
+        )
+    return warnings
+
+
 @dataclass
 class Plan:
     action: str

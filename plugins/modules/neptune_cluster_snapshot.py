@@ -57,11 +57,13 @@ options:
   source_region:
     description:
       - The region of the source snapshot, for a cross-region copy. botocore then signs the presigned URL AWS needs.
-      - Defaults to the region in the source's ARN; when both are given they must agree.
+      - Defaults to the region in the source's ARN; when both are given they must agree. Requires
+        O(source_db_cluster_snapshot_identifier).
     type: str
   kms_key_id:
     description:
-      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with.
+      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with. Requires
+        O(source_db_cluster_snapshot_identifier).
       - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
         from another account (which AWS reports with C(SnapshotType) V(shared)); the module refuses such a copy
         without it before calling AWS. An unencrypted snapshot cannot be encrypted by copying it, so the module
@@ -99,7 +101,10 @@ options:
   state:
     description:
       - V(present) makes sure the snapshot exists; V(absent) deletes it if it is a manual Neptune snapshot.
-      - With V(absent), a snapshot that does not exist is not an error.
+      - With V(absent), a snapshot that does not exist is not an error. O(tags), O(shared_accounts),
+        O(kms_key_id), O(copy_tags), O(source_region) and O(allow_public) do not apply to a delete and get a
+        warning when given; O(source_db_cluster_snapshot_identifier) only guards it (a snapshot AWS reports as
+        copied from another source is left alone), and is warned about too.
     type: str
     choices: ['present', 'absent']
     default: present
@@ -356,6 +361,7 @@ from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api impo
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import ignored_option_warnings
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 
@@ -377,16 +383,27 @@ ARGUMENT_SPEC = dict(
 )
 
 
+# Copy-only options. copy_tags is not here: it defaults to false, which required_by counts as given,
+# so build_request refuses copy_tags=true without a source instead.
+REQUIRED_BY = dict(
+    kms_key_id=["source_db_cluster_snapshot_identifier"],
+    source_region=["source_db_cluster_snapshot_identifier"],
+)
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("db_cluster_identifier", "source_db_cluster_snapshot_identifier")],
+        required_by=REQUIRED_BY,
         supports_check_mode=True,
     )
     try:
         request = build_request(module.params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
+    for warning in ignored_option_warnings(module.params):
+        module.warn(warning)
 
     api = connect(module)
     source_api = connect(module, region=request.source.region) if request.source and request.source.region else api

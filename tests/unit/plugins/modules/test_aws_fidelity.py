@@ -511,3 +511,45 @@ def test_10_an_unknown_cluster_state_gets_one_attempt_and_aws_decides(stubbed, r
     result = run(run_module, client, id="snap", cluster_id="graph")
     assert result["failed"] and "'reticulating-splines'" in result["msg"]
     assert calls.count(CREATE) == 1 and fake_time.sleeps == []
+
+
+# --- 11. copy-only options declared so; what state=absent ignores is warned about ------------------------------
+
+
+@pytest.mark.parametrize("option, value", [("kms_key_id", "alias/k"), ("source_region", "us-west-2")])
+def test_11_copy_only_options_are_required_by_the_source_in_the_argument_spec(stubbed, run_module, option, value):
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id="snap", cluster_id="graph", **{option: value})
+    assert result["failed"] and calls == []
+    assert f"missing parameter(s) required by '{option}': source_db_cluster_snapshot_identifier" in result["msg"]
+    assert snapshot_module.REQUIRED_BY[option] == ["source_db_cluster_snapshot_identifier"]
+
+
+def test_11_copy_tags_true_without_a_source_is_still_refused_by_name(stubbed, run_module):
+    """copy_tags has a default (false), which required_by would treat as given on every task."""
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id="snap", cluster_id="graph", copy_tags=True)
+    assert result["failed"] and "copy_tags True is only used to copy" in result["msg"] and calls == []
+    assert "copy_tags" not in snapshot_module.REQUIRED_BY
+
+
+def test_11_options_state_absent_ignores_are_warned_about(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("available"))
+    stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", state="absent", tags={"a": "1"}, shared_accounts=["210987654321"],
+                 source_id="nightly", kms_key_id="alias/k", copy_tags=True)
+    assert result["changed"] and calls == [DESCRIBE, DELETE]
+    warnings = " ".join(warning["event"]["msg"] if isinstance(warning, dict) else warning
+                        for warning in result["warnings"])
+    for option in ("tags", "shared_accounts", "kms_key_id", "copy_tags", "source_db_cluster_snapshot_identifier"):
+        assert f"{option} " in warnings
+    assert "state=absent" in warnings
+
+
+def test_11_no_warning_for_a_plain_delete(stubbed, run_module, aws_answers):
+    client, stubber, _calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("available"))
+    stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", cluster_id="graph", state="absent", wait_timeout=60)
+    assert result["changed"] and not result.get("warnings")
