@@ -26,6 +26,8 @@ options:
       - The snapshot's identifier. 1 to 63 letters, digits or hyphens; the first a letter; no trailing hyphen;
         no two consecutive hyphens.
       - AWS stores identifiers lowercase, so it is compared case-insensitively and returned lowercase.
+      - Names AWS makes itself are refused: automated snapshots (V(rds:...)) and AWS Backup recovery points
+        (V(awsbackup:job-...)), which AWS Backup owns. Both can be copied with O(source_db_cluster_snapshot_identifier).
     type: str
     required: true
     aliases: ['id', 'snapshot_id', 'snapshot_name']
@@ -46,7 +48,8 @@ options:
   source_db_cluster_snapshot_identifier:
     description:
       - Make the snapshot, when it does not exist, by copying this snapshot instead of snapshotting a cluster.
-      - The identifier of a snapshot in this region, such as V(graph-nightly) or an automated V(rds:graph-2026-11-27-03-00),
+      - The identifier of a snapshot in this region, such as V(graph-nightly), an automated V(rds:graph-2026-11-27-03-00)
+        or an AWS Backup recovery point V(awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453),
         or the ARN of a snapshot in another region or account,
         such as V(arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly).
       - The source must be a Neptune snapshot and V(available); otherwise the task fails before the copy.

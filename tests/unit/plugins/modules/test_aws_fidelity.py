@@ -553,3 +553,41 @@ def test_11_no_warning_for_a_plain_delete(stubbed, run_module, aws_answers):
     stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
     result = run(run_module, client, id="snap", cluster_id="graph", state="absent", wait_timeout=60)
     assert result["changed"] and not result.get("warnings")
+
+
+# --- 12. names AWS gives snapshots: looked up and copied, never managed -------------------------------------------
+
+BACKUP_ID = "awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453"
+BACKUP_ARN = f"arn:aws:rds:us-east-1:123456789012:cluster-snapshot:{BACKUP_ID}"
+
+
+@pytest.mark.parametrize("reference", [BACKUP_ID, BACKUP_ID.upper().replace("AWSBACKUP:JOB", "awsbackup:job"), BACKUP_ARN])
+def test_12_info_finds_an_aws_backup_recovery_point(stubbed, run_module, aws_answers, reference):
+    client, stubber, _calls = stubbed
+    expected = {"DBClusterSnapshotIdentifier": reference.lower() if not reference.startswith("arn:") else reference,
+                "MaxRecords": 100}
+    if reference.startswith("arn:"):
+        expected["IncludeShared"] = True
+    stubber.add_response("describe_db_cluster_snapshots",
+                         {"DBClusterSnapshots": [aws_answers.snapshot("awsbackup")]}, expected)
+    result = run_info(run_module, client, id=reference, include_tags=False)
+    assert [s["db_cluster_snapshot_identifier"] for s in result["db_cluster_snapshots"]] == [BACKUP_ID]
+
+
+@pytest.mark.parametrize("source", [BACKUP_ID, BACKUP_ARN])
+def test_12_an_aws_backup_recovery_point_can_be_copied(stubbed, run_module, aws_answers, source):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_snapshot(stubber, aws_answers.snapshot("awsbackup"), identifier=source,
+                   **({"IncludeShared": True} if source.startswith("arn:") else {}))
+    stubber.add_response("copy_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")}, {
+        "SourceDBClusterSnapshotIdentifier": source, "TargetDBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", source_id=source)
+    assert result["changed"] and calls == [DESCRIBE, DESCRIBE, COPY]
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_12_an_aws_backup_recovery_point_is_never_managed(stubbed, run_module, state):
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id=BACKUP_ID, state=state, tags={"a": "1"})
+    assert result["failed"] and "AWS Backup owns its recovery points" in result["msg"] and calls == []
