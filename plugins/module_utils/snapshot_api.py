@@ -27,6 +27,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from .statuses import cluster_busy_passes
 from .validation import is_automated
 from .waiting import call_while_busy
 
@@ -210,18 +211,27 @@ class NeptuneSnapshotApi:
                 return normalize_boto3_result(cluster)
         return None
 
-    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, deadline) -> dict:
-        """Create the snapshot with its tags in the same call; a busy cluster is retried until the
-        deadline (a waiting.Deadline, shared with the task's other waits)."""
+    def create_snapshot(
+        self, snapshot_id: str, cluster_id: str, tags: dict | None, deadline, cluster_status: str | None = None
+    ) -> dict:
+        """Create the snapshot with its tags in the same call. A busy cluster is retried until the
+        deadline (a waiting.Deadline, shared with the task's other waits) when its last seen status is one
+        that passes by itself; in a status the module does not know, AWS's first answer stands."""
         request = {"DBClusterSnapshotIdentifier": snapshot_id, "DBClusterIdentifier": cluster_id}
         if tags:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
-        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {deadline.seconds:g} s"
+        retry_busy = cluster_busy_passes(cluster_status)
+        if retry_busy:
+            busy_hint = f"the cluster stayed busy for the whole wait_timeout of {deadline.seconds:g} s"
+        else:
+            busy_hint = (
+                f"the cluster was {cluster_status!r}, a status not known to pass by itself, so it was not retried"
+            )
         with aws_call(description, exists_code=ALREADY_EXISTS, hints={BUSY_CLUSTER: busy_hint}):
             response = call_while_busy(
                 lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
-                is_busy=lambda error: error_code(error) == BUSY_CLUSTER,
+                is_busy=lambda error: retry_busy and error_code(error) == BUSY_CLUSTER,
                 timeout=deadline,
                 clock=self.clock,
                 sleep=self.sleep,

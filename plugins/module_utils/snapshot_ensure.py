@@ -123,7 +123,9 @@ class SnapshotRun:
     def make(self, plan) -> dict:
         api, request = self.api, self.request
         if plan.action == CREATE:
-            facts = api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, self.deadline)
+            facts = api.create_snapshot(
+                request.snapshot_id, request.cluster_id, request.tags, self.deadline, plan.cluster_status
+            )
         else:
             facts = api.copy_snapshot(request)
         if not plan.origin_copies_tags:

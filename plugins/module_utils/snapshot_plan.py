@@ -18,6 +18,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from .statuses import AVAILABLE
 from .statuses import DELETING
+from .statuses import cluster_status_stays
 from .validation import PUBLIC
 from .validation import InvalidInput
 from .validation import SnapshotSource
@@ -28,8 +29,6 @@ from .validation import normalize_tags
 from .validation import parse_source
 
 NEPTUNE_ENGINE = "neptune"
-# A cluster in one of these states will not take a snapshot until someone acts: no use retrying.
-UNSNAPSHOTTABLE_CLUSTER_STATUSES = ("stopped", "stopping", "deleting", "inaccessible-encryption-credentials")
 
 CREATE = "create"
 COPY = "copy"
@@ -87,6 +86,34 @@ def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
     )
 
 
+# What a delete does not use, when the task sets it anyway: (option, is it set?).
+_UNUSED_BY_DELETE = (
+    ("tags", lambda value: value is not None),
+    ("shared_accounts", lambda value: value is not None),
+    ("kms_key_id", lambda value: value is not None),
+    ("copy_tags", bool),
+    ("source_region", lambda value: value is not None),
+    ("allow_public", bool),
+)
+
+
+def ignored_option_warnings(params: dict) -> list:
+    """Warnings for options a task sets that state=absent does not use (it deletes, nothing else)."""
+    if params.get("state") != "absent":
+        return []
+    warnings = [
+        f"{option} is ignored with state=absent: a delete neither tags, shares nor copies"
+        for option, is_set in _UNUSED_BY_DELETE
+        if is_set(params.get(option))
+    ]
+    if params.get("source_db_cluster_snapshot_identifier") is not None:
+        warnings.append(
+            "source_db_cluster_snapshot_identifier copies nothing with state=absent: it only keeps the delete off "
+            "a snapshot AWS reports as copied from another source"
+        )
+    return warnings
+
+
 @dataclass
 class Plan:
     action: str
@@ -102,6 +129,8 @@ class Plan:
     """A new snapshot gets tags of its own from AWS (copy_tags, or the cluster's CopyTagsToSnapshot)."""
     tags_known: bool = True
     """The planned tags are exact; False when AWS copies tags that could not be read beforehand."""
+    cluster_status: str | None = None
+    """The status of the cluster to snapshot, as read for the plan: it decides whether busy is retried."""
 
     @property
     def changed(self) -> bool:
@@ -161,10 +190,11 @@ def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None
             f"{engine!r}, not {NEPTUNE_ENGINE!r}; this module snapshots Neptune clusters only"
         )
     status = cluster.get("Status")
-    if status in UNSNAPSHOTTABLE_CLUSTER_STATUSES:
+    if cluster_status_stays(status):
         raise Refused(
-            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}; "
-            "AWS snapshots a cluster only while it runs (a busy cluster is retried, this one would not recover)"
+            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}, a "
+            "status AWS documents as one a cluster does not leave by itself; AWS snapshots a cluster only while "
+            "it runs (a cluster busy with backing-up, modifying, maintenance, upgrading... is retried instead)"
         )
 
 
@@ -413,6 +443,7 @@ def make_plan(
             accounts_to_add=to_add,
             origin_copies_tags=origin_copies_tags,
             tags_known=not origin_copies_tags or origin_tags is not None or exact_without_origin,
+            cluster_status=(cluster or {}).get("Status"),
         )
 
     current_tags = snapshot.get("tags") or {}

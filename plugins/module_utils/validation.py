@@ -43,6 +43,12 @@ def normalize_identifier(value, option: str) -> str:
             "and are never created, changed, shared or deleted by this module (copy one with "
             "source_db_cluster_snapshot_identifier to keep or share it)"
         )
+    if option == "db_cluster_snapshot_identifier" and value.lower().startswith(AWS_BACKUP_PREFIX):
+        raise InvalidInput(
+            f"{option} {value!r} names an AWS Backup recovery point; AWS Backup owns its recovery points "
+            "(their retention and deletion are set in AWS Backup), so this module never creates, deletes, "
+            "retags or shares them (copy one with source_db_cluster_snapshot_identifier to keep a copy of your own)"
+        )
     if (
         not 1 <= len(value) <= IDENTIFIER_MAX_LENGTH
         or not _IDENTIFIER_PATTERN.fullmatch(value)
@@ -96,8 +102,12 @@ def normalize_tags(tags) -> dict[str, str] | None:
 
 MAX_SHARED_ACCOUNTS = 20
 PUBLIC = "all"
-# AWS names automated snapshots "rds:<cluster>-<date>".
+# AWS names automated snapshots "rds:<cluster>-<date>", and AWS Backup its recovery points of a cluster
+# "awsbackup:job-<job id>" (AWS Backup developer guide, recovery point IDs). Both can be looked up and
+# copied; neither is ever managed by this module.
 AUTOMATED_PREFIX = "rds:"
+AWS_BACKUP_PREFIX = "awsbackup:"
+AWS_MADE_PREFIXES = (AUTOMATED_PREFIX, AWS_BACKUP_PREFIX)
 _ACCOUNT_PATTERN = re.compile(r"[0-9]{12}")
 SNAPSHOT_ARN_PATTERN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):rds:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
@@ -132,14 +142,15 @@ def is_automated(reference: str) -> bool:
 
 
 def _normalize_any_identifier(value, option: str) -> str:
-    """A manual snapshot's identifier, or an automated one's ("rds:" + identifier)."""
-    if isinstance(value, str) and value.lower().startswith(AUTOMATED_PREFIX):
-        name = value[len(AUTOMATED_PREFIX):]
+    """A manual snapshot's identifier, or one AWS made: "rds:" (automated) or "awsbackup:" (AWS Backup) + identifier."""
+    prefix = next((p for p in AWS_MADE_PREFIXES if isinstance(value, str) and value.lower().startswith(p)), None)
+    if prefix is not None:
+        name = value[len(prefix):]
         try:
-            return AUTOMATED_PREFIX + normalize_identifier(name, option)
+            return prefix + normalize_identifier(name, option)
         except InvalidInput:
             raise InvalidInput(
-                f"{option} {value!r} is invalid: an automated snapshot's identifier is 'rds:' followed by "
+                f"{option} {value!r} is invalid: a snapshot name AWS makes is {prefix!r} followed by "
                 f"{name!r}, which must be {_IDENTIFIER_RULE}"
             ) from None
     return normalize_identifier(value, option)

@@ -26,6 +26,8 @@ options:
       - The snapshot's identifier. 1 to 63 letters, digits or hyphens; the first a letter; no trailing hyphen;
         no two consecutive hyphens.
       - AWS stores identifiers lowercase, so it is compared case-insensitively and returned lowercase.
+      - Names AWS makes itself are refused: automated snapshots (V(rds:...)) and AWS Backup recovery points
+        (V(awsbackup:job-...)), which AWS Backup owns. Both can be copied with O(source_db_cluster_snapshot_identifier).
     type: str
     required: true
     aliases: ['id', 'snapshot_id', 'snapshot_name']
@@ -34,7 +36,11 @@ options:
       - The Neptune DB cluster to snapshot. Required to create a snapshot.
       - When the cluster copies its tags to snapshots (C(CopyTagsToSnapshot)), a new snapshot starts with the
         cluster's tags and O(tags) then apply as usual; the module reads them back, so a re-run changes nothing.
-      - A stopped or deleting cluster is refused at once; a busy one is retried (see O(wait_timeout)).
+      - A cluster in a status it does not leave by itself (such as V(stopped), V(deleting), V(migration-failed),
+        V(incompatible-*) or V(inaccessible-encryption-credentials*)) is refused at once. One busy in a status that
+        passes by itself (such as V(backing-up), V(modifying), V(maintenance) or V(upgrading)) is retried (see
+        O(wait_timeout)); in a status the module does not know, AWS's first answer stands. The lists follow AWS's
+        documented DB cluster statuses (see the collection's docs/aws-fidelity.md).
       - When the snapshot exists and was taken from another cluster, the task fails and changes nothing,
         with O(state=present) and O(state=absent) alike.
     type: str
@@ -42,7 +48,8 @@ options:
   source_db_cluster_snapshot_identifier:
     description:
       - Make the snapshot, when it does not exist, by copying this snapshot instead of snapshotting a cluster.
-      - The identifier of a snapshot in this region, such as V(graph-nightly) or an automated V(rds:graph-2026-11-27-03-00),
+      - The identifier of a snapshot in this region, such as V(graph-nightly), an automated V(rds:graph-2026-11-27-03-00)
+        or an AWS Backup recovery point V(awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453),
         or the ARN of a snapshot in another region or account,
         such as V(arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly).
       - The source must be a Neptune snapshot and V(available); otherwise the task fails before the copy.
@@ -53,11 +60,13 @@ options:
   source_region:
     description:
       - The region of the source snapshot, for a cross-region copy. botocore then signs the presigned URL AWS needs.
-      - Defaults to the region in the source's ARN; when both are given they must agree.
+      - Defaults to the region in the source's ARN; when both are given they must agree. Requires
+        O(source_db_cluster_snapshot_identifier).
     type: str
   kms_key_id:
     description:
-      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with.
+      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with. Requires
+        O(source_db_cluster_snapshot_identifier).
       - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
         from another account (which AWS reports with C(SnapshotType) V(shared)); the module refuses such a copy
         without it before calling AWS. An unencrypted snapshot cannot be encrypted by copying it, so the module
@@ -95,7 +104,10 @@ options:
   state:
     description:
       - V(present) makes sure the snapshot exists; V(absent) deletes it if it is a manual Neptune snapshot.
-      - With V(absent), a snapshot that does not exist is not an error.
+      - With V(absent), a snapshot that does not exist is not an error. O(tags), O(shared_accounts),
+        O(kms_key_id), O(copy_tags), O(source_region) and O(allow_public) do not apply to a delete and get a
+        warning when given; O(source_db_cluster_snapshot_identifier) only guards it (a snapshot AWS reports as
+        copied from another source is left alone), and is warned about too.
     type: str
     choices: ['present', 'absent']
     default: present
@@ -352,6 +364,7 @@ from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api impo
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import ignored_option_warnings
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 
@@ -373,16 +386,27 @@ ARGUMENT_SPEC = dict(
 )
 
 
+# Copy-only options. copy_tags is not here: it defaults to false, which required_by counts as given,
+# so build_request refuses copy_tags=true without a source instead.
+REQUIRED_BY = dict(
+    kms_key_id=["source_db_cluster_snapshot_identifier"],
+    source_region=["source_db_cluster_snapshot_identifier"],
+)
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("db_cluster_identifier", "source_db_cluster_snapshot_identifier")],
+        required_by=REQUIRED_BY,
         supports_check_mode=True,
     )
     try:
         request = build_request(module.params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
+    for warning in ignored_option_warnings(module.params):
+        module.warn(warning)
 
     api = connect(module)
     source_api = connect(module, region=request.source.region) if request.source and request.source.region else api

@@ -473,3 +473,121 @@ def test_9_a_copy_of_another_accounts_snapshot_has_no_predicted_arn(stubbed, run
     facts = result["db_cluster_snapshot"]
     assert result["changed"] and "db_cluster_snapshot_arn" not in facts and "kms_key_id" not in facts
     assert facts["source_db_cluster_snapshot_arn"] == PARTNER_ARN
+
+
+# --- 10. cluster states: refused at once when they never pass, retried when they pass by themselves ----------
+
+
+@pytest.mark.parametrize("status", [
+    "migration-failed", "cloning-failed", "incompatible-parameters", "incompatible-network",
+    "inaccessible-encryption-credentials", "inaccessible-encryption-credentials-recoverable", "stopped",
+])
+def test_10_a_cluster_state_that_never_passes_is_refused_at_once(stubbed, run_module, aws_answers, fake_time, status):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster(Status=status))
+    result = run(run_module, client, id="snap", cluster_id="graph", wait_timeout=600)
+    assert result["failed"] and f"'{status}'" in result["msg"]
+    assert calls.writes == [] and fake_time.sleeps == []
+
+
+@pytest.mark.parametrize("status", ["backing-up", "modifying", "maintenance", "upgrading", "storage-optimization"])
+def test_10_a_cluster_state_that_passes_is_retried_as_busy(stubbed, run_module, aws_answers, fake_time, status):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster(Status=status))
+    for _attempt in range(2):
+        aws_answers.add_error(stubber, CREATE, "InvalidDBClusterStateFault")
+    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")})
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["changed"] and calls.count(CREATE) == 3 and len(fake_time.sleeps) == 2
+
+
+def test_10_an_unknown_cluster_state_gets_one_attempt_and_aws_decides(stubbed, run_module, aws_answers, fake_time):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_cluster(stubber, aws_answers.cluster(Status="reticulating-splines"))
+    aws_answers.add_error(stubber, CREATE, "InvalidDBClusterStateFault")
+    result = run(run_module, client, id="snap", cluster_id="graph")
+    assert result["failed"] and "'reticulating-splines'" in result["msg"]
+    assert calls.count(CREATE) == 1 and fake_time.sleeps == []
+
+
+# --- 11. copy-only options declared so; what state=absent ignores is warned about ------------------------------
+
+
+@pytest.mark.parametrize("option, value", [("kms_key_id", "alias/k"), ("source_region", "us-west-2")])
+def test_11_copy_only_options_are_required_by_the_source_in_the_argument_spec(stubbed, run_module, option, value):
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id="snap", cluster_id="graph", **{option: value})
+    assert result["failed"] and calls == []
+    assert f"missing parameter(s) required by '{option}': source_db_cluster_snapshot_identifier" in result["msg"]
+    assert snapshot_module.REQUIRED_BY[option] == ["source_db_cluster_snapshot_identifier"]
+
+
+def test_11_copy_tags_true_without_a_source_is_still_refused_by_name(stubbed, run_module):
+    """copy_tags has a default (false), which required_by would treat as given on every task."""
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id="snap", cluster_id="graph", copy_tags=True)
+    assert result["failed"] and "copy_tags True is only used to copy" in result["msg"] and calls == []
+    assert "copy_tags" not in snapshot_module.REQUIRED_BY
+
+
+def test_11_options_state_absent_ignores_are_warned_about(stubbed, run_module, aws_answers):
+    client, stubber, calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("available"))
+    stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", state="absent", tags={"a": "1"}, shared_accounts=["210987654321"],
+                 source_id="nightly", kms_key_id="alias/k", copy_tags=True)
+    assert result["changed"] and calls == [DESCRIBE, DELETE]
+    warnings = " ".join(warning["event"]["msg"] if isinstance(warning, dict) else warning
+                        for warning in result["warnings"])
+    for option in ("tags", "shared_accounts", "kms_key_id", "copy_tags", "source_db_cluster_snapshot_identifier"):
+        assert f"{option} " in warnings
+    assert "state=absent" in warnings
+
+
+def test_11_no_warning_for_a_plain_delete(stubbed, run_module, aws_answers):
+    client, stubber, _calls = stubbed
+    queue_snapshot(stubber, aws_answers.snapshot("available"))
+    stubber.add_response("delete_db_cluster_snapshot", {}, {"DBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", cluster_id="graph", state="absent", wait_timeout=60)
+    assert result["changed"] and not result.get("warnings")
+
+
+# --- 12. names AWS gives snapshots: looked up and copied, never managed -------------------------------------------
+
+BACKUP_ID = "awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453"
+BACKUP_ARN = f"arn:aws:rds:us-east-1:123456789012:cluster-snapshot:{BACKUP_ID}"
+
+
+@pytest.mark.parametrize("reference", [BACKUP_ID, BACKUP_ID.upper().replace("AWSBACKUP:JOB", "awsbackup:job"), BACKUP_ARN])
+def test_12_info_finds_an_aws_backup_recovery_point(stubbed, run_module, aws_answers, reference):
+    client, stubber, _calls = stubbed
+    expected = {"DBClusterSnapshotIdentifier": reference.lower() if not reference.startswith("arn:") else reference,
+                "MaxRecords": 100}
+    if reference.startswith("arn:"):
+        expected["IncludeShared"] = True
+    stubber.add_response("describe_db_cluster_snapshots",
+                         {"DBClusterSnapshots": [aws_answers.snapshot("awsbackup")]}, expected)
+    result = run_info(run_module, client, id=reference, include_tags=False)
+    assert [s["db_cluster_snapshot_identifier"] for s in result["db_cluster_snapshots"]] == [BACKUP_ID]
+
+
+@pytest.mark.parametrize("source", [BACKUP_ID, BACKUP_ARN])
+def test_12_an_aws_backup_recovery_point_can_be_copied(stubbed, run_module, aws_answers, source):
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_snapshot(stubber, aws_answers.snapshot("awsbackup"), identifier=source,
+                   **({"IncludeShared": True} if source.startswith("arn:") else {}))
+    stubber.add_response("copy_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")}, {
+        "SourceDBClusterSnapshotIdentifier": source, "TargetDBClusterSnapshotIdentifier": "snap"})
+    result = run(run_module, client, id="snap", source_id=source)
+    assert result["changed"] and calls == [DESCRIBE, DESCRIBE, COPY]
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_12_an_aws_backup_recovery_point_is_never_managed(stubbed, run_module, state):
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id=BACKUP_ID, state=state, tags={"a": "1"})
+    assert result["failed"] and "AWS Backup owns its recovery points" in result["msg"] and calls == []
