@@ -193,7 +193,6 @@ class SnapshotRun:
             )
         if not check_mode:
             self.wait_until(ABSENT, snapshot)
-        return None
 
     def adopt(self) -> dict:
         """The snapshot appeared between our read and our create (a concurrent run, or a lost answer
@@ -220,7 +219,8 @@ def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
     run = SnapshotRun(api, request)
     current = read_snapshot_for_plan(api, request)
     if request.state == "present" and current is not None and current.get("status") == DELETING:
-        current = run.outlive_deleting(current, check_mode)
+        run.outlive_deleting(current, check_mode)
+        current = None
     cluster = source = origin_tags = None
     if current is None and request.state == "present":
         cluster, source, origin_tags = read_origin(api, source_api or api, request)

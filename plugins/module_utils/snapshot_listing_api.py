@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-
 from .snapshot_api import SNAPSHOT_NOT_FOUND_CODES, MissingResource, NeptuneSnapshotApi, aws_call, snapshot_facts
 from .snapshot_listing import ListingRequest, describe_request, has_tags, keep, oldest_first, owned, shareable
 

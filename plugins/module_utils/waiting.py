@@ -83,8 +83,8 @@ def wait_for_snapshot(
                 return snapshot
             if status in failure_statuses:
                 raise WaitFailed(
-                    f"Stopped waiting for {_describe(snapshot_id, snapshot)}: AWS reports it {status!r}, "
-                    "from which a snapshot never becomes available"
+                    f"Stopped waiting for {_describe(snapshot_id, snapshot)}: it will not become available "
+                    f"(AWS's own snapshot waiter gives up on {status!r} too)"
                 )
         remaining = deadline.remaining()
         if remaining <= 0:

@@ -296,28 +296,26 @@ def test_4_a_resent_tag_or_sharing_write_answered_as_aws_does_succeeds(stubbed, 
 # --- 5. aws: tags belong to AWS: never sent, never a change -------------------------------------------
 
 
-def test_5_cluster_aws_tags_copied_by_aws_are_never_sent(stubbed, run_module, aws_answers):
+@pytest.mark.parametrize("cluster_tags, copied, writes, final", [
+    # AWS did not copy the cluster's aws: key: it is not added back.
+    ({"aws:cloudformation:stack-name": "graph", "team": "db"}, {"team": "db"}, [CREATE], {"team": "db"}),
+    # AWS's aws: key has another value than the cluster's: not a change; only the stray user tag goes.
+    ({"aws:backup:source": "a", "team": "db"}, {"aws:backup:source": "b", "team": "db", "extra": "x"},
+     [CREATE, REMOVE_TAGS], {"aws:backup:source": "b", "team": "db"}),
+])
+def test_5_aws_tags_copied_from_the_cluster_are_never_sent(
+    stubbed, run_module, aws_answers, cluster_tags, copied, writes, final
+):
     client, stubber, calls = stubbed
     queue_missing(stubber, aws_answers)
     queue_cluster(stubber, aws_answers.cluster("copies_tags"))
-    queue_tags(stubber, {"aws:cloudformation:stack-name": "graph", "team": "db"}, arn=CLUSTER_ARN)
+    queue_tags(stubber, cluster_tags, arn=CLUSTER_ARN)
     stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")})
-    queue_tags(stubber, {"team": "db"})  # what AWS copied: the aws: key did not come along
+    queue_tags(stubber, copied)  # what AWS copied onto the new snapshot, read back
+    if REMOVE_TAGS in writes:
+        stubber.add_response("remove_tags_from_resource", {}, {"ResourceName": SNAPSHOT_ARN, "TagKeys": ["extra"]})
     result = run(run_module, client, id="snap", cluster_id="graph")
-    assert result["changed"] and calls.writes == [CREATE]
-
-
-def test_5_an_aws_tag_with_another_value_is_no_change(stubbed, run_module, aws_answers):
-    client, stubber, calls = stubbed
-    queue_missing(stubber, aws_answers)
-    queue_cluster(stubber, aws_answers.cluster("copies_tags"))
-    queue_tags(stubber, {"aws:backup:source": "a", "team": "db"}, arn=CLUSTER_ARN)
-    stubber.add_response("create_db_cluster_snapshot", {"DBClusterSnapshot": aws_answers.snapshot("creating")})
-    queue_tags(stubber, {"aws:backup:source": "b", "team": "db", "extra": "x"})
-    stubber.add_response("remove_tags_from_resource", {}, {"ResourceName": SNAPSHOT_ARN, "TagKeys": ["extra"]})
-    result = run(run_module, client, id="snap", cluster_id="graph")
-    assert result["changed"] and calls.writes == [CREATE, REMOVE_TAGS]
-    assert result["db_cluster_snapshot"]["tags"] == {"aws:backup:source": "b", "team": "db"}
+    assert result["changed"] and calls.writes == writes and result["db_cluster_snapshot"]["tags"] == final
 
 
 def test_5_an_existing_aws_tag_is_kept_and_not_a_change_with_purge(stubbed, run_module, aws_answers):
