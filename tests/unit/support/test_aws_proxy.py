@@ -243,8 +243,6 @@ def test_figures_add_up_and_reject_non_numbers(proxy):
 
 # ---- AWS's answers that moto never gives (issue 8) ------------------------------------------------
 
-
-
 def snapshot_arn(name):
     return "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:%s" % name
 
