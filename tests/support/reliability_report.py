@@ -29,7 +29,7 @@ SYNTHESIZED_LABELS = {
 }
 LAYERS = {
     "botocore": "botocore's own retries (same invocation)",
-    "module": "the module's AWSRetry (a new invocation; botocore's retries off or used up)",
+    "module": "the module itself (a new invocation): AWSRetry, or its busy-cluster retry for InvalidDBClusterStateFault",
 }
 
 
@@ -69,7 +69,7 @@ def render(totals):
         "",
         "Each call that follows a faulted call of the same action and snapshot is a resend; botocore",
         "sends its own resends with the same `amz-sdk-invocation-id`, so the proxy tells them from the",
-        "module's AWSRetry (a new invocation). The targets that turn botocore's retries off",
+        "module's own retries (a new invocation). The targets that turn botocore's retries off",
         "(`aws_config: {retries: {total_max_attempts: 1}}`) leave every resend to the module.",
         "",
         "| Fault | Resent by | Resends |",

@@ -19,7 +19,7 @@ def test_report_names_the_layer_that_resent_each_fault():
     text = reliability_report.render(totals(resent_by={"botocore": {"throttle": 3, "lost": 1}, "module": {"throttle": 2}}))
     assert "| throttle | botocore's own retries (same invocation) | 3 |" in text
     assert "| lost | botocore's own retries (same invocation) | 1 |" in text
-    assert "| throttle | the module's AWSRetry (a new invocation; botocore's retries off or used up) | 2 |" in text
+    assert "| throttle | the module itself (a new invocation): AWSRetry, or its busy-cluster retry for InvalidDBClusterStateFault | 2 |" in text
 
 
 def test_report_counts_aws_answers_and_load_observations():
