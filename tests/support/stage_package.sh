@@ -38,13 +38,14 @@ INSTALLED="$SCRATCH/collections"
 # Only the installed copy and the venv's bundled collections (amazon.aws) are visible from here on;
 # the smoke runs in the scratch dir, so no playbook-adjacent collection can stand in for it.
 export ANSIBLE_COLLECTIONS_PATH="$INSTALLED"
-cat > "$SCRATCH/requirements.yml" <<EOF
+# The README's requirements.yml, less its amazon.aws entry (Galaxy is out of reach here).
+cat > "$SCRATCH/dist/requirements.yml" <<EOF
 ---
 collections:
-  - name: $TARBALL
+  - name: ./$(basename "$TARBALL")
     type: file
 EOF
-ansible-galaxy collection install -r "$SCRATCH/requirements.yml" --no-deps -p "$INSTALLED"
+(cd "$SCRATCH/dist" && ansible-galaxy collection install -r requirements.yml --no-deps -p "$INSTALLED")
 cd "$SCRATCH"
 ansible-galaxy collection verify --offline graphops.neptune
 module_file="$(ansible-doc --json graphops.neptune.neptune_cluster_snapshot |
