@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by stage_package.sh and stage_ee.sh (after venv.sh): build the collection's tarball as
-# users do, and run tests/smoke/playbook.yml's prerequisites on the local AWS stand-in.
+# Sourced by stage_package.sh, stage_ee.sh and release_notes.sh (after venv.sh): build the collection's tarball as
+# users do, start tests/smoke/playbook.yml's local AWS stand-in, the tools venv, a scratch dir.
 
 PACKAGE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -27,4 +27,21 @@ smoke_aws_start() {
 # smoke_aws_stop STATE_DIR: idempotent.
 smoke_aws_stop() {
     python "$PACKAGE_REPO/tests/support/local_aws.py" stop --state-dir "$1" >/dev/null 2>&1 || true
+}
+
+# package_tools: prints the path of the tools venv (antsibull-changelog, ansible-builder,
+# ansible-runner; tests/package-requirements.txt), building it on first use.
+package_tools() {
+    graphops_tools_venv "$PACKAGE_REPO/tests/package-requirements.txt" 'import antsibull_changelog, ansible_builder, ansible_runner'
+}
+
+# package_scratch NAME: sets SCRATCH to a new temp dir, removed at exit (GRAPHOPS_KEEP=1 keeps it),
+# when the local AWS stand-in started in $SCRATCH/aws, if any, is stopped too.
+package_scratch() {
+    SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/graphops-$1.XXXXXX")"
+    trap _package_cleanup EXIT
+}
+_package_cleanup() {
+    smoke_aws_stop "$SCRATCH/aws"
+    if [[ -n "${GRAPHOPS_KEEP:-}" ]]; then echo "kept $SCRATCH"; else rm -rf "$SCRATCH"; fi
 }

@@ -15,7 +15,9 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 # shellcheck disable=SC1091  # sourced files are checked on their own
 source tests/support/venv.sh
-TOOLS="$(graphops_tools_venv tests/package-requirements.txt 'import antsibull_changelog, ansible_builder, ansible_runner')"
+# shellcheck disable=SC1091
+source tests/support/package_lib.sh
+TOOLS="$(package_tools)"
 
 # release_notes DIR: run antsibull-changelog in DIR (a collection root).
 release_notes() {

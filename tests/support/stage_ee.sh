@@ -18,15 +18,10 @@ cd "$REPO"
 source tests/support/venv.sh
 # shellcheck disable=SC1091
 source tests/support/package_lib.sh
-TOOLS="$(graphops_tools_venv tests/package-requirements.txt 'import antsibull_changelog, ansible_builder, ansible_runner')"
+TOOLS="$(package_tools)"
 EE_FILE=examples/execution-environment/execution-environment.yml
 
-SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/graphops-ee.XXXXXX")"
-cleanup() {
-    smoke_aws_stop "$SCRATCH/aws"
-    if [[ -n "${GRAPHOPS_KEEP:-}" ]]; then echo "kept $SCRATCH"; else rm -rf "$SCRATCH"; fi
-}
-trap cleanup EXIT
+package_scratch ee
 
 echo "--- ansible-builder create"
 EE="$SCRATCH/ee"

@@ -18,12 +18,7 @@ source tests/support/venv.sh
 # shellcheck disable=SC1091
 source tests/support/package_lib.sh
 
-SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/graphops-package.XXXXXX")"
-cleanup() {
-    smoke_aws_stop "$SCRATCH/aws"
-    if [[ -n "${GRAPHOPS_KEEP:-}" ]]; then echo "kept $SCRATCH"; else rm -rf "$SCRATCH"; fi
-}
-trap cleanup EXIT
+package_scratch package
 
 echo "--- release notes"
 bash tests/support/release_notes.sh --check
