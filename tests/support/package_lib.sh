@@ -4,11 +4,16 @@
 
 PACKAGE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
+# package_version DIR: prints the version in DIR/galaxy.yml.
+package_version() {
+    python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$1/galaxy.yml"
+}
+
 # package_build OUTDIR: `ansible-galaxy collection build` of the repo root (galaxy.yml's build_ignore
 # applies, as for a release) into OUTDIR, never into the tree; prints the tarball's path.
 package_build() {
     local outdir="$1" version
-    version="$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$PACKAGE_REPO/galaxy.yml")"
+    version="$(package_version "$PACKAGE_REPO")"
     ansible-galaxy collection build "$PACKAGE_REPO" --output-path "$outdir" --force >&2
     echo "$outdir/graphops-neptune-$version.tar.gz"
 }

@@ -22,7 +22,7 @@ TOOLS="$(package_tools)"
 # release_notes DIR: run antsibull-changelog in DIR (a collection root).
 release_notes() {
     local dir="$1" version date
-    version="$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$dir/galaxy.yml")"
+    version="$(package_version "$dir")"
     date="$(python - "$dir/changelogs/changelog.yaml" "$version" <<'PY'
 import datetime, sys, yaml
 try:

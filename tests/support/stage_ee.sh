@@ -49,8 +49,8 @@ while read -r req; do
         echo "the EE's Python requirements lack $req (requirements.txt) from graphops.neptune" >&2; missing=1
     fi
 done < requirements.txt
-[[ $missing -eq 0 ]] && echo "the EE's Python requirements carry every line of requirements.txt"
-[[ $missing -eq 0 ]]
+if [[ $missing -ne 0 ]]; then exit 1; fi
+echo "the EE's Python requirements carry every line of requirements.txt"
 
 echo "--- ansible-runner job"
 smoke_aws_start "$SCRATCH/aws"
