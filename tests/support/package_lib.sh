@@ -35,9 +35,9 @@ smoke_aws_stop() {
 }
 
 # package_tools: prints the path of the tools venv (antsibull-changelog, ansible-builder,
-# ansible-runner; tests/package-requirements.txt), building it on first use.
+# ansible-runner; tests/requirements-package.txt), building it on first use.
 package_tools() {
-    graphops_tools_venv "$PACKAGE_REPO/tests/package-requirements.txt" 'import antsibull_changelog, ansible_builder, ansible_runner'
+    graphops_tools_venv "$PACKAGE_REPO/tests/requirements-package.txt" 'import antsibull_changelog, ansible_builder, ansible_runner'
 }
 
 # package_scratch NAME: sets SCRATCH to a new temp dir, removed at exit (GRAPHOPS_KEEP=1 keeps it),
