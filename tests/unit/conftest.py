@@ -4,17 +4,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from unittest import mock
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils import basic
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19 (the oldest stage runs 2.17): the same, by hand
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode()):
+            yield
+
 
 REGION = "us-east-1"
 # Same retry policy as the module's, without the sleeping.
