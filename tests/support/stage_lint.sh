@@ -19,11 +19,9 @@ MODE=check
 WORKDIR="${1:-}"
 
 # shellcheck disable=SC1091  # sourced files are checked on their own
-source tests/support/pinned_venv.sh
-LINT_VENV="$(pinned_venv lint tests/requirements-lint.txt)"
+source tests/support/venv.sh
+LINT_VENV="$(graphops_tools_venv tests/requirements-lint.txt 'import ansiblelint, antsibull_docs, antsibull_changelog')"
 if [[ -z "$WORKDIR" ]]; then
-    # shellcheck disable=SC1091
-    source tests/support/venv.sh
     # shellcheck disable=SC1091
     source tests/support/assemble.sh
     WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/graphops-lint.XXXXXX")"

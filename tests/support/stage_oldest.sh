@@ -28,9 +28,10 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC1091  # sourced files are checked on their own
-source tests/support/pinned_venv.sh
+source tests/support/venv.sh
 # A complete lock: the `ansible` package that carries amazon.aws asks for a newer ansible-core.
-OLD_VENV="$(pinned_venv oldest tests/requirements-oldest.txt --no-deps)"
+OLD_VENV="$(graphops_tools_venv tests/requirements-oldest.txt \
+    'import ansible_collections.amazon.aws, ansible_test, boto3, moto.server, pytest' --no-deps)"
 export VIRTUAL_ENV="$OLD_VENV" PATH="$OLD_VENV/bin:$PATH"
 hash -r
 # shellcheck disable=SC1091
