@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The oldest stage (bash tests/run.sh oldest): the unit tests and the neptune_cluster_snapshot
-# integration target on the oldest versions the collection claims, from tests/requirements-oldest.txt
-# (ansible-core 2.17, boto3/botocore 1.34.0, amazon.aws 10.1.0) in a venv of their own. It first
-# checks that those are the floors meta/runtime.yml, requirements.txt and galaxy.yml state, so a
-# claim and this stage cannot drift apart.
+# The oldest stage (bash tests/run.sh oldest): the collection's unit tests (tests/unit/plugins) and
+# the neptune_cluster_snapshot integration target on the oldest versions the collection claims, from
+# tests/requirements-oldest.txt (ansible-core 2.17, boto3/botocore 1.34.0, amazon.aws 10.1.0) in a
+# venv of their own. It first checks that those are the floors meta/runtime.yml, requirements.txt
+# and galaxy.yml state, so a claim and this stage cannot drift apart. The local AWS stand-in (moto
+# behind the proxy) runs from the test venv, as in the integration stage: only the client is old.
 #   bash tests/support/stage_oldest.sh [WORKDIR]   # WORKDIR: scratch space (default: a temp dir)
 # INTEGRATION_ARGS is not read: the stage runs one target; OLDEST_INTEGRATION_ARGS adds arguments
 # (e.g. -vvv).
@@ -21,7 +22,7 @@ AWS_STATE="$WORKDIR/local_aws"
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
     if [[ -d "$AWS_STATE" ]]; then
-        python tests/support/local_aws.py stop --state-dir "$AWS_STATE" >/dev/null 2>&1 || true
+        "$AWS_PY" tests/support/local_aws.py stop --state-dir "$AWS_STATE" >/dev/null 2>&1 || true
     fi
     [[ -z "$OWN_WORKDIR" ]] || rm -rf "$WORKDIR"
 }
@@ -29,9 +30,10 @@ trap cleanup EXIT
 
 # shellcheck disable=SC1091  # sourced files are checked on their own
 source tests/support/venv.sh
+AWS_PY="$(command -v python)"  # the test venv's
 # A complete lock: the `ansible` package that carries amazon.aws asks for a newer ansible-core.
 OLD_VENV="$(graphops_tools_venv tests/requirements-oldest.txt \
-    'import ansible_collections.amazon.aws, ansible_test, boto3, moto.server, pytest' --no-deps)"
+    'import ansible_collections.amazon.aws, ansible_test, boto3, moto, pytest' --no-deps)"
 export VIRTUAL_ENV="$OLD_VENV" PATH="$OLD_VENV/bin:$PATH"
 hash -r
 # shellcheck disable=SC1091
@@ -64,8 +66,8 @@ sys.exit("\n".join(bad) or None)
 EOF
 
 rc=0
-echo "--- unit tests"
-(cd "$COLL" && PYTHONPATH="$WORKDIR" python -m pytest tests/unit -p no:cacheprovider -q \
+echo "--- unit tests (tests/unit/plugins)"
+(cd "$COLL" && PYTHONPATH="$WORKDIR" python -m pytest tests/unit/plugins -p no:cacheprovider -q \
     --junitxml="$REPO/tests/output/oldest-units-junit.xml") || rc=1
 
 echo "--- integration target neptune_cluster_snapshot"
@@ -73,7 +75,7 @@ if [[ -e "$HOME/.aws" ]]; then
     echo "ERROR: $HOME/.aws exists; ansible-test's AWS plugin will not run with it present." >&2
     exit 1
 fi
-python tests/support/local_aws.py start --state-dir "$AWS_STATE"
+"$AWS_PY" tests/support/local_aws.py start --state-dir "$AWS_STATE"
 urls="$(python -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["proxy_url"], d["moto_url"])' \
     "$AWS_STATE/local_aws.json")"
 read -r proxy_url moto_url <<< "$urls"
