@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stage_* functions and cleanup are called indirectly ("stage_$s", trap):
 # shellcheck disable=SC2317
-# The collection's test command:  bash tests/run.sh [units|sanity|integration|package|ee|all]
+# The collection's test command:  bash tests/run.sh [units|sanity|integration|package|ee|lint|oldest|all]
 # Builds/reuses the pinned venv, assembles ansible_collections/graphops/neptune
 # in a scratch dir (ansible-test requires that layout), runs the stages in order
 # and prints a PASS/FAIL line per stage. Exits non-zero if any stage fails.
@@ -15,10 +15,11 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 STAGE_ARG="${1:-all}"
 case "$STAGE_ARG" in
-    all) STAGES=(units sanity integration package ee) ;;
+    all) STAGES=(units sanity integration package ee lint oldest) ;;
     units|sanity|integration) STAGES=("$STAGE_ARG") ;;
     package|ee) STAGES=("$STAGE_ARG") ;;
-    *) echo "usage: bash tests/run.sh [units|sanity|integration|package|ee|all]" >&2; exit 2 ;;
+    lint|oldest) STAGES=("$STAGE_ARG") ;;
+    *) echo "usage: bash tests/run.sh [units|sanity|integration|package|ee|lint|oldest|all]" >&2; exit 2 ;;
 esac
 PY=3.11  # the only Python we test on; must match the venv's interpreter
 
@@ -124,6 +125,16 @@ stage_package() { bash tests/support/stage_package.sh; }
 
 # AWX's tools: ansible-builder create on the example EE, ansible-runner job events.
 stage_ee() { bash tests/support/stage_ee.sh; }
+
+stage_lint() {
+    # ansible-lint, antsibull-docs and antsibull-changelog lint, and docs/modules/ up to date.
+    bash tests/support/stage_lint.sh "$WORKDIR"
+}
+
+stage_oldest() {
+    # Units and the neptune_cluster_snapshot target on the oldest versions the collection claims.
+    bash tests/support/stage_oldest.sh "$WORKDIR"
+}
 
 FAILED=0
 for s in "${STAGES[@]}"; do

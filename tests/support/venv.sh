@@ -5,11 +5,13 @@
 # (sha256 stamp). Also defines graphops_venv, which the stage scripts use for
 # the tools venvs whose pins conflict with the test venv's.
 
-# graphops_venv DIR REQUIREMENTS IMPORTS: make DIR a venv holding REQUIREMENTS,
-# unless it already does (its stamp matches the file's sha256 and the python
-# statement IMPORTS runs). Concurrent callers wait on a lock; one builds.
+# graphops_venv DIR REQUIREMENTS IMPORTS [PIP_ARGS...]: make DIR a venv holding
+# REQUIREMENTS, unless it already does (its stamp matches the file's sha256 and
+# the python statement IMPORTS runs). Concurrent callers wait on a lock; one
+# builds. PIP_ARGS go to the install (--no-deps for a complete lock file).
 graphops_venv() {
     local venv="$1" req="$2" imports="$3" want stamp py lockfd
+    shift 3
     want="$(sha256sum "$req" | cut -d' ' -f1)"
     stamp="$venv/.requirements.sha256"
     mkdir -p "$(dirname "$venv")"
@@ -27,7 +29,7 @@ graphops_venv() {
         if ! { rm -rf "$venv" &&
             "$py" -m venv "$venv" &&
             "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
-            "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -r "$req" &&
+            "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off "$@" -r "$req" &&
             echo "$want" > "$stamp"; }; then
             echo "venv: installation of $req failed" >&2; exec {lockfd}>&-; return 1
         fi
@@ -46,12 +48,12 @@ export PATH="$GRAPHOPS_VENV/bin:$PATH"
 hash -r
 unset _repo_root
 
-# graphops_tools_venv REQUIREMENTS IMPORTS: prints the path of a tools venv
-# (not put on PATH) keyed by a hash of REQUIREMENTS, building it if needed.
-# Its progress goes to stderr so callers can capture the path.
+# graphops_tools_venv REQUIREMENTS IMPORTS [PIP_ARGS...]: prints the path of a
+# tools venv (not put on PATH) keyed by a hash of REQUIREMENTS, building it if
+# needed. Its progress goes to stderr so callers can capture the path.
 graphops_tools_venv() {
     local req="$1" imports="$2" dir
     dir="${XDG_CACHE_HOME:-$HOME/.cache}/graphops-neptune/tools-$(sha256sum "$req" | cut -c1-12)"
-    graphops_venv "$dir" "$req" "$imports" >&2 || return 1
+    graphops_venv "$dir" "$req" "$imports" "${@:3}" >&2 || return 1
     echo "$dir"
 }
