@@ -31,6 +31,10 @@ Rules:
    -1 = forever), "every": K, "delay": S, "snapshot": ID (optional filter)}
       Injected faults never reach the upstream (except "slow", which forwards late, and
       "lost", which forwards and then drops the connection: the call acted, its answer is lost).
+  {"type": "create_time", "snapshot": ID, "time": ISO 8601}
+      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
+      region: a copy keeps its source's creation time) in every answer that carries it, until
+      the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
 
 A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
 recorded with check_mode=true; a write call among those is counted in the totals.
@@ -70,6 +74,7 @@ SNAPSHOT_PARAMS = ("DBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdenti
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "content-length", "server", "date"}
 SNAPSHOT_ELEMENT = re.compile(r"<DBClusterSnapshot>.*?</DBClusterSnapshot>", re.S)
+CREATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
 
 class ProxyState:
@@ -104,8 +109,11 @@ class ProxyState:
             rule["every"] = int(rule.get("every") or 1)
             rule["delay"] = float(rule.get("delay", 2.0))
             rule["seen"], rule["injected"] = 0, 0
+        elif rule.get("type") == "create_time":
+            if not rule.get("snapshot") or not isinstance(rule.get("time"), str) or not CREATE_TIME.fullmatch(rule["time"]):
+                raise ValueError("create_time rule needs 'snapshot' and 'time' (ISO 8601, such as 2026-11-27T03:00:00Z)")
         else:
-            raise ValueError("rule 'type' must be 'status' or 'fault'")
+            raise ValueError("rule 'type' must be 'status', 'fault' or 'create_time'")
         with self.lock:
             rule["id"] = len(self.rules) + 1
             self.rules.append(rule)
@@ -154,6 +162,25 @@ class ProxyState:
                     text = text[:m.start()] + element + text[m.end():]
                 written.append(status)
         return (text.encode("utf-8") if written else body), written
+
+    def rewrite_create_times(self, action, body):
+        """Applies create_time rules to one answer; returns the new body."""
+        if action not in STATUS_ACTIONS:
+            return body
+        with self.lock:
+            times = {r["snapshot"].lower(): r["time"] for r in self.rules if r["type"] == "create_time"}
+        if not times:
+            return body
+        text = body.decode("utf-8", "replace")
+
+        def rewrite(match):
+            wanted = times.get(_snapshot_id(match.group(0)))
+            if wanted is None:
+                return match.group(0)
+            return re.sub(r"<SnapshotCreateTime>[^<]*</SnapshotCreateTime>",
+                          "<SnapshotCreateTime>%s</SnapshotCreateTime>" % wanted, match.group(0))
+
+        return SNAPSHOT_ELEMENT.sub(rewrite, text).encode("utf-8")
 
     def record(self, call):
         with self.lock:
@@ -254,6 +281,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         if status == 200:
+            answer = state.rewrite_create_times(action, answer)
             answer, written = state.rewrite_statuses(action, answer)
             call["rewritten_status"] = written[-1] if written else None
         call["status"] = status
