@@ -35,6 +35,8 @@ Rules:
       Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
       region: a copy keeps its source's creation time) in every answer that carries it, until
       the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
+Status and create_time rules take an optional "region": they then rewrite only the answers to calls
+signed for that region (a cross-region copy has its source's identifier).
 
 A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
 recorded with check_mode=true; a write call among those is counted in the totals.
@@ -135,7 +137,7 @@ class ProxyState:
                     return dict(rule)
             return None
 
-    def rewrite_statuses(self, action, body):
+    def rewrite_statuses(self, action, body, region=None):
         """Applies status rules to one answer; returns (new body, list of statuses written)."""
         if action not in STATUS_ACTIONS:
             return body, []
@@ -143,7 +145,7 @@ class ProxyState:
         written = []
         with self.lock:  # consuming a status and rewriting must be atomic per answer
             for rule in self.rules:
-                if rule["type"] != "status":
+                if rule["type"] != "status" or rule.get("region") not in (None, region):
                     continue
                 exhausted = rule["used"] >= len(rule["statuses"])
                 if exhausted and not rule.get("forever"):
@@ -163,12 +165,13 @@ class ProxyState:
                 written.append(status)
         return (text.encode("utf-8") if written else body), written
 
-    def rewrite_create_times(self, action, body):
+    def rewrite_create_times(self, action, body, region=None):
         """Applies create_time rules to one answer; returns the new body."""
         if action not in STATUS_ACTIONS:
             return body
         with self.lock:
-            times = {r["snapshot"].lower(): r["time"] for r in self.rules if r["type"] == "create_time"}
+            times = {r["snapshot"].lower(): r["time"] for r in self.rules
+                     if r["type"] == "create_time" and r.get("region") in (None, region)}
         if not times:
             return body
         text = body.decode("utf-8", "replace")
@@ -217,6 +220,12 @@ def add_figures(totals, figures):
 def _snapshot_id(element):
     m = re.search(r"<DBClusterSnapshotIdentifier>([^<]*)</DBClusterSnapshotIdentifier>", element)
     return m.group(1).strip().lower() if m else None
+
+
+def signed_region(authorization):
+    """The region of a SigV4 Authorization header's credential scope (KEY/DATE/REGION/SERVICE/aws4_request)."""
+    m = re.search(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/", authorization or "")
+    return m.group(1) if m else None
 
 
 def error_body(code, error_type, message):
@@ -281,8 +290,9 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         if status == 200:
-            answer = state.rewrite_create_times(action, answer)
-            answer, written = state.rewrite_statuses(action, answer)
+            region = signed_region(self.headers.get("Authorization"))
+            answer = state.rewrite_create_times(action, answer, region)
+            answer, written = state.rewrite_statuses(action, answer, region)
             call["rewritten_status"] = written[-1] if written else None
         call["status"] = status
         state.record(call)

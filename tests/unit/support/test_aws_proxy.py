@@ -10,6 +10,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
 
@@ -254,3 +255,18 @@ def test_create_time_rule_rewrites_every_answer_until_cleared(neptune, proxy):
     proxy.reset()
     answer = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
     assert answer["SnapshotCreateTime"].isoformat() != "2026-02-03T00:00:00+00:00"
+
+
+def test_rules_with_a_region_rewrite_only_that_regions_answers(make_neptune, neptune, proxy, local_aws_info):
+    name = new_snapshot(neptune)
+    source_arn = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]["DBClusterSnapshotArn"]
+    west = boto3.client("neptune", endpoint_url=local_aws_info["proxy_url"], region_name="us-west-2",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    west.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source_arn, TargetDBClusterSnapshotIdentifier=name,
+                                  SourceRegion="us-east-1")
+    proxy.add_rule(type="status", snapshot=name, statuses="copying", times=-1, region="us-west-2")
+    proxy.add_rule(type="create_time", snapshot=name, time="2030-01-01T00:00:00Z", region="us-west-2")
+    copy = west.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    source = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert (copy["Status"], copy["SnapshotCreateTime"].year) == ("copying", 2030)
+    assert source["Status"] == "available" and source["SnapshotCreateTime"].year != 2030
