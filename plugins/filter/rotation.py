@@ -196,15 +196,21 @@ def plan_cluster(snapshots, cluster, rotation, now, tag_key, keep_last=None, max
 
 
 def rotation_plan(snapshots, clusters, rotation, now, tag_key, keep_last=None, max_age_days=None,
-                  created=None, created_status=AVAILABLE, held=()):
-    """{cluster (lowercase): plan_cluster(...)} for every cluster; `created` maps clusters to this run's snapshots."""
+                  created=None, pending=(), held=()):
+    """{cluster (lowercase): plan_cluster(...)} for every cluster.
+
+    `created` maps clusters to this run's snapshots. When the list lacks one (check mode), it counts as available,
+    or as still being made when its cluster is in `pending` (the run would not wait for it).
+    """
     moment = _now_or_filter_error(now)
     created = {c.lower(): i for c, i in (created or {}).items() if i}
+    pending = {c.lower() for c in pending}
     try:
         return {
             cluster.lower(): plan_cluster(
                 snapshots, cluster, rotation, moment, tag_key, keep_last=keep_last, max_age_days=max_age_days,
-                created=created.get(cluster.lower()), created_status=created_status, held=held,
+                created=created.get(cluster.lower()), held=held,
+                created_status="creating" if cluster.lower() in pending else AVAILABLE,
             )
             for cluster in clusters
         }
@@ -212,11 +218,22 @@ def rotation_plan(snapshots, clusters, rotation, now, tag_key, keep_last=None, m
         raise AnsibleFilterError(str(error)) from None
 
 
+def delete_failures(results, region=None) -> list[str]:
+    """One line per failed delete of a registered loop over (cluster, snapshot) pairs: what, where and why."""
+    where = f" in {region}" if region else ""
+    return [
+        f"{result['item'][1]!r} of cluster {result['item'][0]['key']!r}{where}: {result.get('msg') or 'no message'}"
+        for result in results or []
+        if result.get("failed")
+    ]
+
+
 class FilterModule:
     """The snapshot_rotation role's filters."""
 
     def filters(self):
         return {
+            "rotation_delete_failures": delete_failures,
             "rotation_input_errors": input_errors,
             "rotation_new_snapshot_ids": new_snapshot_ids,
             "rotation_plan": rotation_plan,

@@ -9,6 +9,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.graphops.neptune.plugins.filter.rotation import FilterModule
+from ansible_collections.graphops.neptune.plugins.filter.rotation import delete_failures
 from ansible_collections.graphops.neptune.plugins.filter.rotation import input_errors
 from ansible_collections.graphops.neptune.plugins.filter.rotation import new_snapshot_ids
 from ansible_collections.graphops.neptune.plugins.filter.rotation import parse_now
@@ -119,7 +120,23 @@ def test_new_snapshot_ids_lowercase_utc_timestamp():
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"rotation_input_errors", "rotation_new_snapshot_ids", "rotation_plan"}
+    assert set(FilterModule().filters()) == {
+        "rotation_delete_failures", "rotation_input_errors", "rotation_new_snapshot_ids", "rotation_plan"}
+
+
+def test_delete_failures_name_snapshot_cluster_region_and_reason():
+    results = [
+        {"item": [{"key": "graph"}, "s1"], "changed": True},
+        {"item": [{"key": "graph"}, "s2"], "failed": True, "msg": "InvalidDBClusterSnapshotStateFault: not available"},
+        {"item": [{"key": "b"}, "b1"], "failed": True},
+        {"item": [{"key": "b"}, "b2"], "failed": False, "skipped": True},
+    ]
+    assert delete_failures(results) == [
+        "'s2' of cluster 'graph': InvalidDBClusterSnapshotStateFault: not available",
+        "'b1' of cluster 'b': no message",
+    ]
+    assert delete_failures(results[1:2], region="eu-west-1")[0].startswith("'s2' of cluster 'graph' in eu-west-1: ")
+    assert delete_failures(None) == []
 
 
 # ---- the retention plan ---------------------------------------------------------------------------
@@ -157,10 +174,10 @@ def test_this_runs_snapshot_and_the_newest_available_are_never_pruned():
 def test_check_mode_counts_the_snapshot_it_would_make():
     snapshots = history([30, 20, 10])
     real = plan(snapshots + [snap("new", 0)], created={"graph": "new"}, keep_last=2)["graph"]
-    predicted = plan(snapshots, created={"graph": "new"}, keep_last=2, created_status="available")["graph"]
+    predicted = plan(snapshots, created={"graph": "new"}, keep_last=2)["graph"]
     assert predicted["prune"] == real["prune"] == ["s30", "s20"]
     # Without waiting, the new one would still be creating: the newest available stays too.
-    predicted = plan(snapshots, created={"graph": "new"}, keep_last=1, created_status="creating")["graph"]
+    predicted = plan(snapshots, created={"graph": "new"}, keep_last=1, pending=["GRAPH"])["graph"]
     assert predicted["prune"] == ["s30", "s20"] and predicted["keep"] == ["s10", "new"]
 
 
