@@ -221,11 +221,12 @@ def rotation_plan(snapshots, clusters, rotation, now, tag_key, keep_last=None, m
 def delete_failures(results, region=None) -> list[str]:
     """One line per failed delete of a registered loop over (cluster, snapshot) pairs: what, where and why."""
     where = f" in {region}" if region else ""
-    return [
-        f"{result['item'][1]!r} of cluster {result['item'][0]['key']!r}{where}: {result.get('msg') or 'no message'}"
-        for result in results or []
-        if result.get("failed")
-    ]
+    lines = []
+    for result in results or []:
+        if result.get("failed"):
+            pair = result[result.get("ansible_loop_var", "item")]
+            lines.append(f"{pair[1]!r} of cluster {pair[0]['key']!r}{where}: {result.get('msg') or 'no message'}")
+    return lines
 
 
 class FilterModule:

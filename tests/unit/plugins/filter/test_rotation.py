@@ -128,7 +128,7 @@ def test_delete_failures_name_snapshot_cluster_region_and_reason():
     results = [
         {"item": [{"key": "graph"}, "s1"], "changed": True},
         {"item": [{"key": "graph"}, "s2"], "failed": True, "msg": "InvalidDBClusterSnapshotStateFault: not available"},
-        {"item": [{"key": "b"}, "b1"], "failed": True},
+        {"pair": [{"key": "b"}, "b1"], "ansible_loop_var": "pair", "failed": True},
         {"item": [{"key": "b"}, "b2"], "failed": False, "skipped": True},
     ]
     assert delete_failures(results) == [
