@@ -275,9 +275,9 @@ def test_rules_with_a_region_rewrite_only_that_regions_answers(make_neptune, nep
     source = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
     assert (copy["Status"], copy["SnapshotCreateTime"].year) == ("copying", 2030)
     assert source["Status"] == "available" and source["SnapshotCreateTime"].year != 2030
+
+
 # ---- AWS's answers that moto never gives (issue 8) ------------------------------------------------
-
-
 
 def snapshot_arn(name):
     return "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:%s" % name
