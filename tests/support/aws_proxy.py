@@ -8,15 +8,24 @@ when a rule says otherwise. Each forwarded or faulted call is recorded. The JSON
 control API lives on the same port under /_proxy/:
 
   GET  /_proxy/health        -> {"ok": true}
-  GET  /_proxy/calls         -> {"calls": [{"action", "snapshot", "injected", "status", "rewritten_status"}]}
-  POST /_proxy/calls/clear   -> clears recorded calls only
-  POST /_proxy/reset         -> clears calls and rules
+  GET  /_proxy/calls         -> {"calls": [{"action", "snapshot", "resource", "injected", "synthesized", "status",
+                                "rewritten_status", "check_mode", "at", "resend_by"}], "max_in_flight": N}
+                                resource: the snapshot ID of a tag call's ResourceName ARN; at: when the
+                                call arrived (epoch seconds); max_in_flight: the most calls the proxy
+                                was handling at once since the log was last cleared; resend_by (only on
+                                a call that follows a faulted one of the same action and snapshot):
+                                "botocore" when botocore resent it (same amz-sdk-invocation-id), else
+                                "module" (a new invocation: the module's AWSRetry)
+  POST /_proxy/calls/clear   -> clears recorded calls only (and max_in_flight)
+  POST /_proxy/reset         -> clears calls, rules, lost answers and deleting snapshots
   GET  /_proxy/rules         -> {"rules": [...]} (with live counters)
   POST /_proxy/rules         -> appends one rule (JSON body), answers {"rule": {...}}
   POST /_proxy/rules/clear   -> clears rules only
   GET  /_proxy/totals        -> counts since the proxy started (reset does not clear them):
-                                calls by action, faults injected by kind, check-mode calls and
-                                any write call made in check mode, and figures the tests posted
+                                calls by action, faults injected by kind, answers synthesized by
+                                kind, check-mode calls and any write call made in check mode,
+                                max_in_flight, resent_by {layer: {fault: resends}}, and figures
+                                the tests posted
   POST /_proxy/figures       -> adds the JSON object's numbers to totals["figures"]
   POST /_proxy/totals/clear  -> clears the totals
 
@@ -31,6 +40,32 @@ Rules:
    -1 = forever), "every": K, "delay": S, "snapshot": ID (optional filter)}
       Injected faults never reach the upstream (except "slow", which forwards late, and
       "lost", which forwards and then drops the connection: the call acted, its answer is lost).
+      The "snapshot" filter matches the snapshot a call names, or the one in a tag call's ARN.
+      "not_found" answers the not-found error the service model lists for that action
+      (NOT_FOUND_BY_ACTION), e.g. DBSnapshotNotFound for ListTagsForResource.
+  {"type": "create_time", "snapshot": ID, "time": ISO 8601}
+      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
+      region: a copy keeps its source's creation time) in every answer that carries it, until
+      the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
+  {"type": "deleting", "snapshot": ID, "times": N (default 2), "now": bool}
+      AWS takes a while to delete a snapshot; moto deletes it at once. Once a delete of ID
+      reaches the upstream (or at once with now=true: the proxy deletes ID upstream itself on
+      the next describe that shows it), the next N describes that would show ID report it
+      `deleting`, and a delete of ID meanwhile answers InvalidDBClusterSnapshotStateFault.
+
+AWS's answers to a resend (botocore resends a call whose answer was lost):
+  - a lost DeleteDBClusterSnapshot starts the `deleting` behaviour above by itself
+    (the fault rule's "deleting_for", default 2 describes);
+  - a resent AddTagsToResource, RemoveTagsFromResource or ModifyDBClusterSnapshotAttribute
+    (same action and body as a lost one) gets the lost answer: AWS takes them again without
+    error (the models list no "already" fault for them), and moto would list a re-added
+    account twice;
+  - a resent CreateDBClusterSnapshot or CopyDBClusterSnapshot is forwarded: moto answers
+    DBClusterSnapshotAlreadyExistsFault, as AWS does.
+AWS refuses to add or remove a tag key starting with "aws:" (moto takes it): the proxy answers
+such an AddTagsToResource or RemoveTagsFromResource with InvalidParameterValue.
+Status and create_time rules take an optional "region": they then rewrite only the answers to calls
+signed for that region (a cross-region copy has its source's identifier).
 
 A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
 recorded with check_mode=true; a write call among those is counted in the totals.
@@ -61,8 +96,30 @@ FAULTS = {
     "InvalidDBClusterSnapshotStateFault": (400, "Sender", "InvalidDBClusterSnapshotStateFault", "Snapshot is not available"),
     "DBClusterSnapshotAlreadyExistsFault": (400, "Sender", "DBClusterSnapshotAlreadyExistsFault", "Snapshot already exists"),
     "DBClusterSnapshotNotFoundFault": (404, "Sender", "DBClusterSnapshotNotFoundFault", "Snapshot not found"),
+    "DBSnapshotNotFound": (404, "Sender", "DBSnapshotNotFound", "DBSnapshot not found"),
+    "DBClusterNotFoundFault": (404, "Sender", "DBClusterNotFoundFault", "DBCluster not found"),
+    "InvalidParameterValue": (400, "Sender", "InvalidParameterValue", "Invalid parameter value"),
 }
-SPECIAL_FAULTS = ("drop", "slow", "lost")
+# The not-found error each call gets from AWS, as botocore's neptune and rds models list it
+# (tests/unit/support/test_aws_proxy.py checks each against the installed models).
+NOT_FOUND_BY_ACTION = {
+    "DescribeDBClusterSnapshots": "DBClusterSnapshotNotFoundFault",
+    "DescribeDBClusterSnapshotAttributes": "DBClusterSnapshotNotFoundFault",
+    "ModifyDBClusterSnapshotAttribute": "DBClusterSnapshotNotFoundFault",
+    "DeleteDBClusterSnapshot": "DBClusterSnapshotNotFoundFault",
+    "CopyDBClusterSnapshot": "DBClusterSnapshotNotFoundFault",
+    "CreateDBClusterSnapshot": "DBClusterNotFoundFault",
+    "DescribeDBClusters": "DBClusterNotFoundFault",
+    "ListTagsForResource": "DBSnapshotNotFound",
+    "AddTagsToResource": "DBSnapshotNotFound",
+    "RemoveTagsFromResource": "DBSnapshotNotFound",
+}
+# Writes AWS takes again without error when botocore resends them after a lost answer.
+IDEMPOTENT_WRITES = {"AddTagsToResource", "RemoveTagsFromResource", "ModifyDBClusterSnapshotAttribute"}
+RESERVED_TAG_PREFIX = "aws:"
+DELETING = "deleting"
+DELETING_FOR = 2
+SPECIAL_FAULTS = ("drop", "slow", "lost", "not_found")
 CHECK_MODE_MARKER = "graphops.neptune/check-mode"
 READ_ACTION_PREFIXES = ("Describe", "List")
 STATUS_ACTIONS = {"DescribeDBClusterSnapshots", "CreateDBClusterSnapshot", "CopyDBClusterSnapshot"}
@@ -70,6 +127,8 @@ SNAPSHOT_PARAMS = ("DBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdenti
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "content-length", "server", "date"}
 SNAPSHOT_ELEMENT = re.compile(r"<DBClusterSnapshot>.*?</DBClusterSnapshot>", re.S)
+CREATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+SNAPSHOT_ARN = re.compile(r"^arn:[^:]+:rds:[^:]*:[^:]*:cluster-snapshot:(.+)$")
 
 
 class ProxyState:
@@ -80,6 +139,21 @@ class ProxyState:
         self.calls = []
         self.rules = []
         self.totals = new_totals()
+        self.lost_answers = {}  # (action, request body) -> (status, headers, answer) of a lost idempotent write
+        self.deleting = {}  # snapshot ID -> {"element": <DBClusterSnapshot> as `deleting`, "cluster", "left"}
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.faulted = {}  # (action, snapshot, resource) -> (botocore invocation ID, fault) of its last faulted call
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.totals["max_in_flight"] = max(self.totals.get("max_in_flight", 0), self.in_flight)
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
 
     def add_rule(self, rule):
         if not isinstance(rule, dict):
@@ -96,6 +170,11 @@ class ProxyState:
             if not isinstance(statuses, list) or not statuses or not all(isinstance(s, str) for s in statuses):
                 raise ValueError("status rule needs 'statuses' (string or non-empty list of strings)")
             rule["statuses"], rule["used"] = statuses, 0
+        elif rule.get("type") == "deleting":
+            if not rule.get("snapshot"):
+                raise ValueError("deleting rule needs 'snapshot'")
+            rule["times"] = int(rule.get("times", DELETING_FOR))
+            rule["now"], rule["started"] = bool(rule.get("now")), False
         elif rule.get("type") == "fault":
             if rule.get("fault") not in FAULTS and rule.get("fault") not in SPECIAL_FAULTS:
                 raise ValueError("unknown fault %r; known: %s" % (rule.get("fault"), ", ".join([*FAULTS, *SPECIAL_FAULTS])))
@@ -104,20 +183,25 @@ class ProxyState:
             rule["every"] = int(rule.get("every") or 1)
             rule["delay"] = float(rule.get("delay", 2.0))
             rule["seen"], rule["injected"] = 0, 0
+        elif rule.get("type") == "create_time":
+            if not rule.get("snapshot") or not isinstance(rule.get("time"), str) or not CREATE_TIME.fullmatch(rule["time"]):
+                raise ValueError("create_time rule needs 'snapshot' and 'time' (ISO 8601, such as 2026-11-27T03:00:00Z)")
         else:
-            raise ValueError("rule 'type' must be 'status' or 'fault'")
+            raise ValueError("rule 'type' must be 'status', 'fault', 'deleting' or 'create_time'")
         with self.lock:
             rule["id"] = len(self.rules) + 1
             self.rules.append(rule)
             return dict(rule)
 
     def pick_fault(self, action, snapshot):
-        """Returns the rule of the first fault to inject for this call, or None."""
+        """Returns the rule of the first fault to inject for this call (snapshot: the one it names), or None."""
         with self.lock:
             for rule in self.rules:
                 if rule["type"] != "fault" or rule["action"] not in ("*", action):
                     continue
                 if rule.get("snapshot") and (snapshot or "").lower() != rule["snapshot"].lower():
+                    continue
+                if rule["fault"] == "not_found" and action not in NOT_FOUND_BY_ACTION:
                     continue
                 if 0 <= rule["times"] <= rule["injected"]:
                     continue  # used up
@@ -127,7 +211,7 @@ class ProxyState:
                     return dict(rule)
             return None
 
-    def rewrite_statuses(self, action, body):
+    def rewrite_statuses(self, action, body, region=None):
         """Applies status rules to one answer; returns (new body, list of statuses written)."""
         if action not in STATUS_ACTIONS:
             return body, []
@@ -135,7 +219,7 @@ class ProxyState:
         written = []
         with self.lock:  # consuming a status and rewriting must be atomic per answer
             for rule in self.rules:
-                if rule["type"] != "status":
+                if rule["type"] != "status" or rule.get("region") not in (None, region):
                     continue
                 exhausted = rule["used"] >= len(rule["statuses"])
                 if exhausted and not rule.get("forever"):
@@ -155,17 +239,116 @@ class ProxyState:
                 written.append(status)
         return (text.encode("utf-8") if written else body), written
 
-    def record(self, call):
+    def rewrite_create_times(self, action, body, region=None):
+        """Applies create_time rules to one answer; returns the new body."""
+        if action not in STATUS_ACTIONS:
+            return body
+        with self.lock:
+            times = {r["snapshot"].lower(): r["time"] for r in self.rules
+                     if r["type"] == "create_time" and r.get("region") in (None, region)}
+        if not times:
+            return body
+        text = body.decode("utf-8", "replace")
+
+        def rewrite(match):
+            wanted = times.get(_snapshot_id(match.group(0)))
+            if wanted is None:
+                return match.group(0)
+            return re.sub(r"<SnapshotCreateTime>[^<]*</SnapshotCreateTime>",
+                          "<SnapshotCreateTime>%s</SnapshotCreateTime>" % wanted, match.group(0))
+
+        return SNAPSHOT_ELEMENT.sub(rewrite, text).encode("utf-8")
+
+    def keep_lost_answer(self, action, body, answer):
+        with self.lock:
+            self.lost_answers[(action, body)] = answer
+
+    def take_lost_answer(self, action, body):
+        """The answer of a lost idempotent write, when this call resends it (same action and body)."""
+        with self.lock:
+            return self.lost_answers.pop((action, body), None)
+
+    def deleting_rule(self, snapshot, now):
+        """Starts (marks used) and returns the first unused deleting rule for snapshot, or None."""
+        with self.lock:
+            for rule in self.rules:
+                if (rule["type"] == "deleting" and not rule["started"] and rule["now"] == now
+                        and rule["snapshot"].lower() == (snapshot or "").lower()):
+                    rule["started"] = True
+                    return dict(rule)
+            return None
+
+    def start_deleting(self, snapshot, element, times):
+        """From now on, the next `times` describes that would show snapshot report it `deleting`."""
+        element = re.sub(r"<Status>[^<]*</Status>", "<Status>%s</Status>" % DELETING, element)
+        cluster = re.search(r"<DBClusterIdentifier>([^<]*)</DBClusterIdentifier>", element)
+        with self.lock:
+            self.deleting[snapshot.lower()] = {"element": element, "left": times,
+                                               "cluster": cluster.group(1).lower() if cluster else None}
+
+    def is_deleting(self, snapshot):
+        with self.lock:
+            return (snapshot or "").lower() in self.deleting
+
+    def show_deleting(self, params, status, answer):
+        """Adds the snapshots being deleted to a DescribeDBClusterSnapshots answer the request would
+        show them in; returns (status, answer, IDs shown)."""
+        wanted = _first(params, "DBClusterSnapshotIdentifier")
+        wanted = _snapshot_from_arn(wanted) or wanted
+        cluster, kind = _first(params, "DBClusterIdentifier"), _first(params, "SnapshotType")
+        shown = []
+        with self.lock:
+            for snapshot, entry in list(self.deleting.items()):
+                if wanted and wanted.lower() != snapshot:
+                    continue
+                if not wanted and ((cluster and cluster.lower() != entry["cluster"]) or kind not in (None, "manual")):
+                    continue
+                shown.append((snapshot, entry["element"]))
+                entry["left"] -= 1
+                if entry["left"] <= 0:
+                    del self.deleting[snapshot]
+        if not shown:
+            return status, answer, []
+        text = answer.decode("utf-8", "replace") if status == 200 else ""
+        for snapshot, _element in shown:  # moto may still list it (a deleting rule started by a describe)
+            text = "".join(m for m in re.split(r"(<DBClusterSnapshot>.*?</DBClusterSnapshot>)", text, flags=re.S)
+                           if _snapshot_id(m) != snapshot)
+        elements = "".join(element for _snapshot, element in shown)
+        if "<DBClusterSnapshots>" in text:
+            text = text.replace("<DBClusterSnapshots>", "<DBClusterSnapshots>" + elements, 1)
+        elif "<DBClusterSnapshots/>" in text:
+            text = text.replace("<DBClusterSnapshots/>", "<DBClusterSnapshots>%s</DBClusterSnapshots>" % elements, 1)
+        else:  # moto's answer was not-found: AWS still shows the snapshot while it deletes it
+            text = ('<DescribeDBClusterSnapshotsResponse xmlns="%s"><DescribeDBClusterSnapshotsResult>'
+                    '<DBClusterSnapshots>%s</DBClusterSnapshots></DescribeDBClusterSnapshotsResult>'
+                    '<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></DescribeDBClusterSnapshotsResponse>'
+                    % (XMLNS, elements, uuid.uuid4()))
+        return 200, text.encode("utf-8"), [snapshot for snapshot, _element in shown]
+
+    def record(self, call, invocation=None):
+        """Logs call; invocation (botocore's amz-sdk-invocation-id, the same for its own resends) tells
+        which layer resent a faulted call: botocore (same ID), or the module's AWSRetry (a new one)."""
+        key = (call["action"], call["snapshot"], call["resource"])
         with self.lock:
             self.calls.append(call)
             count_call(self.totals, call)
+            if key in self.faulted:
+                earlier, fault = self.faulted.pop(key)
+                call["resend_by"] = "botocore" if invocation and invocation == earlier else "module"
+                by_layer = self.totals["resent_by"].setdefault(call["resend_by"], {})
+                by_layer[fault] = by_layer.get(fault, 0) + 1
+            fault = call["injected"] or (call["synthesized"] if (call["status"] or 0) >= 400 else None)
+            if fault and fault != "slow":
+                self.faulted[key] = (invocation, fault)
         # One line per call for proxy.log; deliberately nothing from headers or body beyond these fields.
-        print("call action=%(action)s snapshot=%(snapshot)s injected=%(injected)s status=%(status)s "
-              "rewritten_status=%(rewritten_status)s check_mode=%(check_mode)s" % call, file=sys.stderr, flush=True)
+        print("call action=%(action)s snapshot=%(snapshot)s resource=%(resource)s injected=%(injected)s "
+              "synthesized=%(synthesized)s status=%(status)s rewritten_status=%(rewritten_status)s "
+              "check_mode=%(check_mode)s" % call, file=sys.stderr, flush=True)
 
 
 def new_totals():
-    return {"calls": 0, "by_action": {}, "injected": {}, "check_mode_calls": 0, "check_mode_writes": [], "figures": {}}
+    return {"calls": 0, "by_action": {}, "injected": {}, "synthesized": {}, "check_mode_calls": 0,
+            "check_mode_writes": [], "figures": {}, "max_in_flight": 0, "resent_by": {}}
 
 
 def count_call(totals, call):
@@ -174,6 +357,8 @@ def count_call(totals, call):
     totals["by_action"][action] = totals["by_action"].get(action, 0) + 1
     if call["injected"]:
         totals["injected"][call["injected"]] = totals["injected"].get(call["injected"], 0) + 1
+    if call.get("synthesized"):
+        totals["synthesized"][call["synthesized"]] = totals["synthesized"].get(call["synthesized"], 0) + 1
     if call.get("check_mode"):
         totals["check_mode_calls"] += 1
         if not action.startswith(READ_ACTION_PREFIXES):
@@ -187,9 +372,34 @@ def add_figures(totals, figures):
         totals["figures"][name] = totals["figures"].get(name, 0) + value
 
 
+def _first(params, name):
+    return (params.get(name) or [None])[0]
+
+
+def _snapshot_from_arn(arn):
+    m = SNAPSHOT_ARN.match(arn or "")
+    return m.group(1).lower() if m else None
+
+
+def reserved_tag_keys(action, params):
+    """The tag keys starting with aws: that an AddTagsToResource or RemoveTagsFromResource names."""
+    pattern = {"AddTagsToResource": r"^Tags\.(\w+\.)?\d+\.Key$",  # Tags.Tag.1.Key
+               "RemoveTagsFromResource": r"^TagKeys\.(\w+\.)?\d+$"}.get(action)  # TagKeys.member.1
+    if not pattern:
+        return []
+    return sorted(v[0] for k, v in params.items()
+                  if re.match(pattern, k) and v[0].lower().startswith(RESERVED_TAG_PREFIX))
+
+
 def _snapshot_id(element):
     m = re.search(r"<DBClusterSnapshotIdentifier>([^<]*)</DBClusterSnapshotIdentifier>", element)
     return m.group(1).strip().lower() if m else None
+
+
+def signed_region(authorization):
+    """The region of a SigV4 Authorization header's credential scope (KEY/DATE/REGION/SERVICE/aws4_request)."""
+    m = re.search(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/", authorization or "")
+    return m.group(1) if m else None
 
 
 def error_body(code, error_type, message):
@@ -216,27 +426,41 @@ class ProxyHandler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/_proxy/"):
             return self.control(path, body)
+        state = self.server.state
+        state.enter()
+        try:
+            return self.handle_aws(body)
+        finally:
+            state.leave()
+
+    def handle_aws(self, body):
         params = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         if body and "x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
             params.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
-        action = (params.get("Action") or [None])[0]
+        action = _first(params, "Action")
         snapshot = next((params[p][0] for p in SNAPSHOT_PARAMS if p in params), None)
-        call = {"action": action, "snapshot": snapshot, "injected": None, "status": None, "rewritten_status": None,
+        resource = _snapshot_from_arn(_first(params, "ResourceName"))
+        call = {"action": action, "snapshot": snapshot, "resource": resource, "injected": None, "synthesized": None,
+                "status": None, "rewritten_status": None, "at": time.time(), "resend_by": None,
                 "check_mode": CHECK_MODE_MARKER in (self.headers.get("User-Agent") or "")}
+        invocation = self.headers.get("amz-sdk-invocation-id")
         state = self.server.state
-        fault = state.pick_fault(action, snapshot)
+        fault = state.pick_fault(action, snapshot or resource)
         if fault and fault["fault"] == "drop":
             call["injected"] = "drop"
-            state.record(call)
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)  # no answer at all
-            return
-        if fault and fault["fault"] in FAULTS:
-            status, error_type, code, message = FAULTS[fault["fault"]]
+            state.record(call, invocation)
+            return self.drop_connection()
+        if fault and (fault["fault"] in FAULTS or fault["fault"] == "not_found"):
+            name = NOT_FOUND_BY_ACTION[action] if fault["fault"] == "not_found" else fault["fault"]
+            status, error_type, code, message = FAULTS[name]
             call["injected"], call["status"] = fault["fault"], status
-            state.record(call)
+            state.record(call, invocation)
             return self.reply(status, error_body(code, error_type, message), "text/xml")
+        own = self.aws_answer(action, params, body, snapshot)
+        if own:
+            call["synthesized"], call["status"], answer, headers = own
+            state.record(call, invocation)
+            return self.reply(call["status"], answer, None if headers else "text/xml", headers)
         if fault and fault["fault"] == "slow":  # delay, then forward as usual
             call["injected"] = "slow"
             time.sleep(fault["delay"])
@@ -244,21 +468,70 @@ class ProxyHandler(BaseHTTPRequestHandler):
             status, headers, answer = self.forward(body)
         except OSError as exc:
             call["status"] = 502
-            state.record(call)
+            state.record(call, invocation)
             return self.reply(502, error_body("BadGateway", "Receiver", "upstream unreachable: %s" % exc.__class__.__name__), "text/xml")
-        if fault and fault["fault"] == "lost":  # upstream acted; the client never hears of it
+        lost = bool(fault and fault["fault"] == "lost")
+        if action == "DeleteDBClusterSnapshot" and status == 200:
+            rule = state.deleting_rule(snapshot, now=False)
+            times = rule["times"] if rule else (int(fault.get("deleting_for", DELETING_FOR)) if lost else 0)
+            element = SNAPSHOT_ELEMENT.search(answer.decode("utf-8", "replace"))
+            if times > 0 and element:
+                state.start_deleting(snapshot, element.group(0), times)
+        if lost:  # upstream acted; the client never hears of it
+            if action in IDEMPOTENT_WRITES and status == 200:
+                state.keep_lost_answer(action, body, (status, headers, answer))
             call["injected"], call["status"] = "lost", status
-            state.record(call)
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
+            state.record(call, invocation)
+            return self.drop_connection()
+        if action == "DescribeDBClusterSnapshots":
+            if status == 200:
+                self.delete_now(answer)
+            status, answer, shown = state.show_deleting(params, status, answer)
+            if shown:
+                call["synthesized"] = DELETING
+                headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", "text/xml")]
         if status == 200:
-            answer, written = state.rewrite_statuses(action, answer)
+            region = signed_region(self.headers.get("Authorization"))
+            answer = state.rewrite_create_times(action, answer, region)
+            answer, written = state.rewrite_statuses(action, answer, region)
             call["rewritten_status"] = written[-1] if written else None
         call["status"] = status
-        state.record(call)
+        state.record(call, invocation)
         self.reply(status, answer, None, headers)
+
+    def aws_answer(self, action, params, body, snapshot):
+        """What AWS answers where moto answers otherwise: (label, status, answer, headers), or None."""
+        state = self.server.state
+        if action in IDEMPOTENT_WRITES:
+            replay = state.take_lost_answer(action, body)
+            if replay:
+                status, headers, answer = replay
+                return "resend", status, answer, headers
+        if action == "DeleteDBClusterSnapshot" and state.is_deleting(snapshot):
+            message = "Cannot delete the snapshot because it is in state deleting"
+            return DELETING, 400, error_body("InvalidDBClusterSnapshotStateFault", "Sender", message), ()
+        reserved = reserved_tag_keys(action, params)
+        if reserved:
+            message = 'Tag keys cannot start with the reserved prefix "aws:": %s' % ", ".join(reserved)
+            return "reserved-tag", 400, error_body("InvalidParameterValue", "Sender", message), ()
+        return None
+
+    def delete_now(self, answer):
+        """Starts the deleting rules with now=true for the snapshots this answer shows: deletes each upstream."""
+        state = self.server.state
+        for element in SNAPSHOT_ELEMENT.findall(answer.decode("utf-8", "replace")):
+            snapshot = _snapshot_id(element)
+            rule = state.deleting_rule(snapshot, now=True)
+            if rule:
+                request = urllib.parse.urlencode({"Action": "DeleteDBClusterSnapshot", "Version": "2014-10-31",
+                                                  "DBClusterSnapshotIdentifier": snapshot})
+                self.forward(request.encode("utf-8"))
+                state.start_deleting(snapshot, element, rule["times"])
+
+    def drop_connection(self):
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)  # no answer at all
 
     def forward(self, body):
         upstream = self.server.upstream
@@ -292,7 +565,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return self.reply_json(200, {"ok": True})
         if route == ("GET", "/_proxy/calls"):
             with state.lock:
-                return self.reply_json(200, {"calls": [dict(c) for c in state.calls]})
+                return self.reply_json(200, {"calls": [dict(c) for c in state.calls], "max_in_flight": state.max_in_flight})
         if route == ("GET", "/_proxy/rules"):
             with state.lock:
                 return self.reply_json(200, {"rules": [dict(r) for r in state.rules]})
@@ -315,11 +588,14 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 return self.reply_json(200, {"rule": state.add_rule(json.loads(body or b"null"))})
             except (ValueError, TypeError) as exc:
                 return self.reply_json(400, {"error": str(exc)})
-        clearing = {"/_proxy/reset": ("calls", "rules"), "/_proxy/calls/clear": ("calls",), "/_proxy/rules/clear": ("rules",)}
+        clearing = {"/_proxy/reset": ("calls", "rules", "lost_answers", "deleting", "faulted"), "/_proxy/calls/clear": ("calls",),
+                    "/_proxy/rules/clear": ("rules",)}
         if route[0] == "POST" and route[1] in clearing:
             with state.lock:
                 for name in clearing[route[1]]:
                     getattr(state, name).clear()
+                if "calls" in clearing[route[1]]:
+                    state.max_in_flight = state.in_flight
             return self.reply_json(200, {"ok": True})
         return self.reply_json(404, {"error": "unknown control endpoint %s %s" % route})
 

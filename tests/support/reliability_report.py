@@ -17,7 +17,19 @@ FIGURE_LABELS = {
     "bad_inputs_refused": "Bad inputs tried, each refused with a clear message before any API call (zero calls)",
     "faults_survived": "Injected faults the module rode out (task succeeded)",
     "faults_failed_clearly": "Faults past the retry budget or final, each failing with a clear message",
-    "load_tasks_succeeded": "Load test: snapshot tasks that succeeded under throttling (forks=10)",
+    "load_tasks_succeeded": "Load test: snapshot tasks that succeeded under throttling",
+    "load_snapshots_made": "Load test: snapshots that exist afterwards, one per task (read from moto)",
+    "load_max_in_flight": "Load test: most calls in flight at once, as the proxy saw them (forks=10)",
+}
+# What the proxy answers itself, as AWS does where moto does not (tests/support/aws_proxy.py).
+SYNTHESIZED_LABELS = {
+    "deleting": "A snapshot reported `deleting` after its delete (describes), or a delete refused meanwhile",
+    "resend": "A resent tag or sharing write answered as AWS does (success) after its answer was lost",
+    "reserved-tag": "A tag write naming an `aws:` key refused (InvalidParameterValue)",
+}
+LAYERS = {
+    "botocore": "botocore's own retries (same invocation)",
+    "module": "the module's AWSRetry (a new invocation; botocore's retries off or used up)",
 }
 
 
@@ -44,12 +56,29 @@ def render(totals):
             lines.append(f"| {label} | {figures[name]} |")
     for name in sorted(set(figures) - set(FIGURE_LABELS)):
         lines.append(f"| {name} | {figures[name]} |")
+    for name, count in sorted(totals.get("synthesized", {}).items()):
+        lines.append(f"| AWS answers the proxy gave itself: {SYNTHESIZED_LABELS.get(name, name)} | {count} |")
     lines += [
         f"| Calls made in check mode | {totals['check_mode_calls']} |",
         f"| Write calls made in check mode | {len(totals['check_mode_writes'])} |",
         "",
         "Check-mode calls are told apart by the User-Agent marker the modules send in check mode",
         "(`graphops.neptune/check-mode`); a write among them fails the test run.",
+        "",
+        "## Which layer rode each fault out",
+        "",
+        "Each call that follows a faulted call of the same action and snapshot is a resend; botocore",
+        "sends its own resends with the same `amz-sdk-invocation-id`, so the proxy tells them from the",
+        "module's AWSRetry (a new invocation). The targets that turn botocore's retries off",
+        "(`aws_config: {retries: {total_max_attempts: 1}}`) leave every resend to the module.",
+        "",
+        "| Fault | Resent by | Resends |",
+        "| --- | --- | ---: |",
+    ]
+    resent = totals.get("resent_by", {})
+    lines += [f"| {fault} | {LAYERS.get(layer, layer)} | {count} |"
+              for layer in sorted(resent) for fault, count in sorted(resent[layer].items())]
+    lines += [
         "",
         "## Calls by action",
         "",

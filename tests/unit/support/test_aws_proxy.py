@@ -10,6 +10,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import boto3
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
 
@@ -17,6 +19,7 @@ SUPPORT_DIR = Path(__file__).resolve().parents[2] / "support"
 if str(SUPPORT_DIR) not in sys.path:
     sys.path.insert(0, str(SUPPORT_DIR))
 
+import aws_proxy  # noqa: E402
 import local_aws  # noqa: E402
 
 
@@ -137,8 +140,11 @@ def test_every_kth_call_forever(neptune, proxy):
             outcomes.append(exc.response["Error"]["Code"])
     assert outcomes == ["ok", "Throttling", "ok", "Throttling", "ok"]
     neptune.describe_db_clusters()  # other actions are not affected
-    assert proxy.calls()[-1] == {"action": "DescribeDBClusters", "snapshot": None,
-                                 "injected": None, "status": 200, "rewritten_status": None, "check_mode": False}
+    last = dict(proxy.calls()[-1])
+    assert time.time() - 30 < last.pop("at") <= time.time()
+    assert last == {"action": "DescribeDBClusters", "snapshot": None, "resource": None, "injected": None,
+                    "synthesized": None, "status": 200, "rewritten_status": None, "check_mode": False,
+                    "resend_by": None}
 
 
 def test_slow_delays_then_forwards(neptune, proxy):
@@ -234,3 +240,251 @@ def test_figures_add_up_and_reject_non_numbers(proxy):
     assert proxy.request("POST", "/_proxy/figures", {"bad_inputs_refused": 2})[0] == 200
     assert proxy.totals()["figures"]["bad_inputs_refused"] == before + 5
     assert proxy.request("POST", "/_proxy/figures", {"x": "many"})[0] == 400
+
+
+def test_create_time_rule_rewrites_every_answer_until_cleared(neptune, proxy):
+    name = new_snapshot(neptune)
+    other = new_snapshot(neptune, "other")
+    real = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=other)["DBClusterSnapshots"][0]["SnapshotCreateTime"]
+    assert proxy.request("POST", "/_proxy/rules", {"type": "create_time", "snapshot": name, "time": "yesterday"})[0] == 400
+    proxy.add_rule(type="create_time", snapshot=name.upper(), time="2026-01-02T03:04:05Z")
+    for _attempt in range(2):  # not used up
+        times = {s["DBClusterSnapshotIdentifier"]: s["SnapshotCreateTime"]
+                 for s in neptune.describe_db_cluster_snapshots(DBClusterIdentifier="c1")["DBClusterSnapshots"]}
+        assert times[name].isoformat() == "2026-01-02T03:04:05+00:00"
+        assert times[other] == real  # only the matching element
+    proxy.add_rule(type="create_time", snapshot=name, time="2026-02-03T00:00:00+00:00")  # the last rule wins
+    assert statuses(neptune)[name] == ("available", 100)
+    answer = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert answer["SnapshotCreateTime"].isoformat() == "2026-02-03T00:00:00+00:00"
+    proxy.reset()
+    answer = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert answer["SnapshotCreateTime"].isoformat() != "2026-02-03T00:00:00+00:00"
+
+
+def test_rules_with_a_region_rewrite_only_that_regions_answers(make_neptune, neptune, proxy, local_aws_info):
+    name = new_snapshot(neptune)
+    source_arn = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]["DBClusterSnapshotArn"]
+    west = boto3.client("neptune", endpoint_url=local_aws_info["proxy_url"], region_name="us-west-2",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    west.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source_arn, TargetDBClusterSnapshotIdentifier=name,
+                                  SourceRegion="us-east-1")
+    proxy.add_rule(type="status", snapshot=name, statuses="copying", times=-1, region="us-west-2")
+    proxy.add_rule(type="create_time", snapshot=name, time="2030-01-01T00:00:00Z", region="us-west-2")
+    copy = west.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    source = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert (copy["Status"], copy["SnapshotCreateTime"].year) == ("copying", 2030)
+    assert source["Status"] == "available" and source["SnapshotCreateTime"].year != 2030
+
+
+# ---- AWS's answers that moto never gives (issue 8) ------------------------------------------------
+
+def snapshot_arn(name):
+    return "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:%s" % name
+
+
+def tags_of(client, name):
+    return {t["Key"]: t["Value"] for t in client.list_tags_for_resource(ResourceName=snapshot_arn(name))["TagList"]}
+
+
+@pytest.mark.parametrize("status, progress", [
+    ("pending", 0), ("incompatible-restore", 80), ("deleting", 100), ("failed", 60), ("copying", 0),
+])
+def test_status_rule_writes_any_status(neptune, proxy, status, progress):
+    name = new_snapshot(neptune)
+    proxy.add_rule(type="status", snapshot=name, statuses=[status], progress=progress)
+    assert statuses(neptune)[name] == (status, progress)
+    assert statuses(neptune)[name] == ("available", 100)
+
+
+def test_status_rule_queued_copy_answers_copy_with_no_progress(neptune, proxy):
+    source = new_snapshot(neptune)
+    target = "queued-%s" % uuid.uuid4().hex[:8]
+    proxy.add_rule(type="status", snapshot=target, statuses=["pending", "pending", "copying"], progress=0)
+    copied = neptune.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source,
+                                              TargetDBClusterSnapshotIdentifier=target)
+    assert (copied["DBClusterSnapshot"]["Status"], copied["DBClusterSnapshot"]["PercentProgress"]) == ("pending", 0)
+    assert [statuses(neptune)[target] for _attempt in range(3)] == [("pending", 0), ("copying", 0), ("available", 100)]
+
+
+def modeled_errors(action):
+    """{error code: HTTP status} of the errors botocore's neptune and rds models list for action."""
+    errors = {}
+    for service in ("neptune", "rds"):
+        operation = botocore.session.get_session().get_service_model(service).operation_model(action)
+        for shape in operation.error_shapes:
+            errors[shape.error_code] = shape.metadata["error"]["httpStatusCode"]
+    return errors
+
+
+@pytest.mark.parametrize("action", sorted(aws_proxy.NOT_FOUND_BY_ACTION))
+def test_not_found_code_per_action_is_the_models(action):
+    name = aws_proxy.NOT_FOUND_BY_ACTION[action]
+    http_status, _type, code, _message = aws_proxy.FAULTS[name]
+    assert modeled_errors(action).get(code) == http_status, (action, code)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in aws_proxy.FAULTS if n not in ("throttle", "500", "503", "InvalidParameterValue")))
+def test_every_error_fault_has_a_modeled_code_and_status(name):
+    http_status, _type, code, _message = aws_proxy.FAULTS[name]
+    actions = ["CreateDBClusterSnapshot", "CopyDBClusterSnapshot", "DeleteDBClusterSnapshot", "ListTagsForResource",
+               "DescribeDBClusters", "DescribeDBClusterSnapshots"]
+    assert any(modeled_errors(action).get(code) == http_status for action in actions), name
+
+
+@pytest.mark.parametrize("action, call, exception", [
+    ("ListTagsForResource", lambda c, n: c.list_tags_for_resource(ResourceName=snapshot_arn(n)), "DBSnapshotNotFoundFault"),
+    ("DescribeDBClusterSnapshots", lambda c, n: c.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=n),
+     "DBClusterSnapshotNotFoundFault"),
+    ("DescribeDBClusters", lambda c, n: c.describe_db_clusters(DBClusterIdentifier="c1"), "DBClusterNotFoundFault"),
+    ("AddTagsToResource", lambda c, n: c.add_tags_to_resource(ResourceName=snapshot_arn(n), Tags=[{"Key": "k", "Value": "v"}]),
+     "DBSnapshotNotFoundFault"),
+])
+def test_not_found_fault_raises_the_modeled_exception(neptune, proxy, action, call, exception):
+    name = new_snapshot(neptune)
+    # A DescribeDBClusters call names no snapshot: its rule cannot filter on one.
+    proxy.add_rule(type="fault", action=action, fault="not_found", **({} if action == "DescribeDBClusters" else {"snapshot": name}))
+    with pytest.raises(getattr(neptune.exceptions, exception)):
+        call(neptune, name)
+    assert proxy.calls()[-1]["injected"] == "not_found"
+
+
+def test_tag_calls_name_their_snapshot_and_rules_filter_on_it(neptune, proxy):
+    name, other = new_snapshot(neptune), new_snapshot(neptune, "other")
+    proxy.add_rule(type="fault", action="ListTagsForResource", fault="throttle", snapshot=name, times=-1)
+    assert tags_of(neptune, other) == {}
+    with pytest.raises(ClientError):
+        tags_of(neptune, name)
+    assert [(c["snapshot"], c["resource"], c["injected"]) for c in proxy.calls()[-2:]] == [
+        (None, other, None), (None, name, "throttle")]
+
+
+def test_lost_delete_resend_meets_deleting_then_gone(make_neptune, neptune, proxy):
+    name = new_snapshot(neptune)
+    retrying = make_neptune(mode="standard", max_attempts=2)
+    proxy.add_rule(type="fault", action="DeleteDBClusterSnapshot", fault="lost", snapshot=name, deleting_for=3)
+    proxy.clear_calls()
+    # botocore resends the delete whose answer was lost: AWS finds the snapshot deleting.
+    with pytest.raises(retrying.exceptions.InvalidDBClusterSnapshotStateFault):
+        retrying.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=name)
+    assert [(c["injected"], c["synthesized"], c["status"]) for c in proxy.calls()] == [("lost", None, 200), (None, "deleting", 400)]
+    with pytest.raises(neptune.exceptions.InvalidDBClusterSnapshotStateFault):
+        neptune.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=name)
+    # Three describes show it deleting (by name, by cluster, by name), then it is gone, as moto has it.
+    by_name = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"]
+    assert [(s["DBClusterSnapshotIdentifier"], s["Status"]) for s in by_name] == [(name, "deleting")]
+    assert statuses(neptune)[name][0] == "deleting"
+    assert neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]["Status"] == "deleting"
+    with pytest.raises(neptune.exceptions.DBClusterSnapshotNotFoundFault):
+        neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)
+    assert name not in statuses(neptune)
+    with pytest.raises(neptune.exceptions.DBClusterSnapshotNotFoundFault):
+        neptune.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=name)
+
+
+def test_deleting_rule_after_an_answered_delete(neptune, proxy):
+    name = new_snapshot(neptune)
+    proxy.add_rule(type="deleting", snapshot=name, times=1)
+    assert neptune.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=name)["DBClusterSnapshot"]["DBClusterSnapshotIdentifier"] == name
+    assert statuses(neptune)[name][0] == "deleting"
+    assert name not in statuses(neptune)
+
+
+def test_deleting_rule_now_deletes_upstream_and_reports_deleting(neptune, make_neptune, proxy, local_aws_info):
+    name = new_snapshot(neptune)
+    proxy.add_rule(type="deleting", snapshot=name, times=2, now=True)
+    proxy.clear_calls()
+    assert statuses(neptune)[name][0] == "deleting"
+    assert name not in statuses(make_neptune(local_aws_info["moto_url"]))  # moto: gone already
+    with pytest.raises(neptune.exceptions.InvalidDBClusterSnapshotStateFault):
+        neptune.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=name)
+    assert statuses(neptune)[name][0] == "deleting"
+    assert name not in statuses(neptune)
+    assert [c["synthesized"] for c in proxy.calls()] == ["deleting"] * 3 + [None]
+
+
+@pytest.mark.parametrize("action, call", [
+    ("AddTagsToResource", lambda c, n: c.add_tags_to_resource(ResourceName=snapshot_arn(n), Tags=[{"Key": "owner", "Value": "a@b"}])),
+    ("RemoveTagsFromResource", lambda c, n: c.remove_tags_from_resource(ResourceName=snapshot_arn(n), TagKeys=["keep"])),
+])
+def test_lost_tag_write_resend_gets_the_lost_answer(make_neptune, neptune, proxy, action, call):
+    name = new_snapshot(neptune)
+    neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "keep", "Value": "1"}])
+    retrying = make_neptune(mode="standard", max_attempts=2)
+    proxy.add_rule(type="fault", action=action, fault="lost", snapshot=name)
+    proxy.clear_calls()
+    call(retrying, name)  # no error: the resend got what AWS answers, success
+    assert [(c["injected"], c["synthesized"], c["status"]) for c in proxy.calls()] == [("lost", None, 200), (None, "resend", 200)]
+    assert tags_of(neptune, name) == ({"keep": "1", "owner": "a@b"} if action == "AddTagsToResource" else {})
+
+
+def test_lost_sharing_resend_lists_the_account_once(make_neptune, neptune, proxy):
+    name = new_snapshot(neptune)
+    retrying = make_neptune(mode="standard", max_attempts=2)
+    proxy.add_rule(type="fault", action="ModifyDBClusterSnapshotAttribute", fault="lost", snapshot=name)
+    proxy.clear_calls()
+    answer = retrying.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=name, AttributeName="restore",
+                                                           ValuesToAdd=["111111111111"])
+    assert answer["DBClusterSnapshotAttributesResult"]["DBClusterSnapshotAttributes"][0]["AttributeValues"] == ["111111111111"]
+    read = neptune.describe_db_cluster_snapshot_attributes(DBClusterSnapshotIdentifier=name)
+    assert read["DBClusterSnapshotAttributesResult"]["DBClusterSnapshotAttributes"][0]["AttributeValues"] == ["111111111111"]
+    assert [c["synthesized"] for c in proxy.calls()] == [None, "resend", None]
+
+
+@pytest.mark.parametrize("copy", [False, True])
+def test_lost_create_or_copy_resend_meets_already_exists(make_neptune, neptune, proxy, copy):
+    source = new_snapshot(neptune)
+    name = "resent-%s" % uuid.uuid4().hex[:8]
+    retrying = make_neptune(mode="standard", max_attempts=2)
+    action = "CopyDBClusterSnapshot" if copy else "CreateDBClusterSnapshot"
+    proxy.add_rule(type="fault", action=action, fault="lost", snapshot=name)
+    proxy.clear_calls()
+    with pytest.raises(retrying.exceptions.DBClusterSnapshotAlreadyExistsFault):
+        if copy:
+            retrying.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source, TargetDBClusterSnapshotIdentifier=name)
+        else:
+            retrying.create_db_cluster_snapshot(DBClusterIdentifier="c1", DBClusterSnapshotIdentifier=name)
+    assert [(c["injected"], c["status"]) for c in proxy.calls() if c["action"] == action] == [("lost", 200), (None, 400)]
+
+
+def test_reserved_aws_tag_keys_are_refused_as_aws_does(neptune, proxy):
+    name = new_snapshot(neptune)
+    for call in (lambda: neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "AWS:x", "Value": "1"}]),
+                 lambda: neptune.remove_tags_from_resource(ResourceName=snapshot_arn(name), TagKeys=["ok", "aws:cloudformation:stack-name"])):
+        with pytest.raises(ClientError) as exc_info:
+            call()
+        assert error_code(exc_info) == "InvalidParameterValue"
+        assert "reserved prefix" in exc_info.value.response["Error"]["Message"]
+    neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "awsome", "Value": "1"}])
+    assert tags_of(neptune, name) == {"awsome": "1"}
+    assert [c["synthesized"] for c in proxy.calls()][-4:] == ["reserved-tag", "reserved-tag", None, None]
+
+
+def test_max_in_flight_counts_concurrent_calls(neptune, proxy):
+    proxy.add_rule(type="fault", action="DescribeDBClusters", fault="slow", delay=0.6, times=-1)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: neptune.describe_db_clusters(), range(4)))
+    status, answer = proxy.request("GET", "/_proxy/calls")
+    assert answer["max_in_flight"] == 4
+    assert proxy.totals()["max_in_flight"] >= 4
+    proxy.clear_calls()
+    neptune.describe_db_cluster_snapshots()
+    assert proxy.request("GET", "/_proxy/calls")[1]["max_in_flight"] == 1
+
+
+def test_resend_by_tells_botocore_from_the_module(make_neptune, neptune, proxy):
+    before = proxy.totals()["resent_by"]
+    botocore_retrying = make_neptune(mode="standard", max_attempts=3)
+    proxy.add_rule(type="fault", action="DescribeDBClusters", fault="throttle", times=2)
+    botocore_retrying.describe_db_clusters()  # botocore resends twice within one invocation
+    proxy.add_rule(type="fault", action="DescribeDBClusterSnapshots", fault="503", times=1)
+    with pytest.raises(ClientError):
+        neptune.describe_db_cluster_snapshots()
+    neptune.describe_db_cluster_snapshots()  # a new invocation: what the module's AWSRetry does
+    assert [(c["action"], c["injected"], c["resend_by"]) for c in proxy.calls()] == [
+        ("DescribeDBClusters", "throttle", None), ("DescribeDBClusters", "throttle", "botocore"),
+        ("DescribeDBClusters", None, "botocore"),
+        ("DescribeDBClusterSnapshots", "503", None), ("DescribeDBClusterSnapshots", None, "module")]
+    after = proxy.totals()["resent_by"]
+    assert after["botocore"]["throttle"] - before.get("botocore", {}).get("throttle", 0) == 2
+    assert after["module"]["503"] - before.get("module", {}).get("503", 0) == 1

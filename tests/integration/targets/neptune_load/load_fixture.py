@@ -12,8 +12,9 @@ document; a failed check exits non-zero with what was wrong.
                                 # clusters PREFIX-NN, writes INVENTORY (one host a cluster) and
                                 # prints {"local": true, "clusters": COUNT}
   calls                         # the proxy's call log, summed up
-  check-calls COUNT first|rerun # the proxy's log of a run: about a quarter of the calls throttled;
-                                # COUNT creates reached moto, one a snapshot (first), or none (rerun)
+  check-calls COUNT first|rerun FORKS # the proxy's log of a run: about a quarter of the calls
+                                # throttled; COUNT creates reached moto, one a snapshot (first), or
+                                # none (rerun); more than one call and at most FORKS in flight at once
   check-run RUN_JSON COUNT CHANGED  # the json callback's output of load.yml: COUNT hosts, each ok,
                                 # its snapshot task changed (CHANGED=1) or not (0)
   check-snapshots PREFIX COUNT  # exactly COUNT manual snapshots PREFIX-*, one per cluster,
@@ -51,7 +52,8 @@ def setup(fixture, prefix, count, inventory):
 
 
 def calls(fixture):
-    logged = neptune_fixture.proxy(fixture, "calls", method="GET")["calls"]
+    answer = neptune_fixture.proxy(fixture, "calls", method="GET")
+    logged = answer["calls"]
     created = [c["snapshot"] for c in logged if c["action"] == "CreateDBClusterSnapshot" and c["status"] == 200]
     by_action, throttled_by_action = {}, {}
     for call in logged:
@@ -65,16 +67,21 @@ def calls(fixture):
         "created": sorted(created),
         "by_action": by_action,
         "throttled_by_action": throttled_by_action,
+        "max_in_flight": answer["max_in_flight"],
     }
 
 
-def check_calls(fixture, count, run):
-    """The proxy's log of one run: a quarter throttled; first run: one create a snapshot; re-run: none."""
-    summary, count = calls(fixture), int(count)
+def check_calls(fixture, count, run, forks):
+    """The proxy's log of one run: a quarter throttled; first run: one create a snapshot; re-run: none;
+    and the run made calls in parallel, at most forks at once (the proxy counts the calls in flight)."""
+    summary, count, forks = calls(fixture), int(count), int(forks)
     ratio = summary["throttled"] / max(summary["calls"], 1)
     problems = []
     if not summary["throttled"] or not 0.2 <= ratio <= 0.3:
         problems.append("expected about a quarter of the calls throttled, got %d of %d" % (summary["throttled"], summary["calls"]))
+    if not 1 < summary["max_in_flight"] <= forks:
+        problems.append("expected between 2 and %d calls in flight at once (forks), the proxy saw at most %d"
+                        % (forks, summary["max_in_flight"]))
     if summary["other_faults"]:
         problems.append("unexpected faults %s" % summary["other_faults"])
     expected_creates = count if run == "first" else 0

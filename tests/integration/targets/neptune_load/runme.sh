@@ -49,9 +49,10 @@ first="$("${checks[@]}" check-run "$work/run-1.json" "$COUNT" 1)"
 echo "run 1: $first"
 succeeded="$(json_field succeeded <<< "$first")"
 
-"${checks[@]}" check-snapshots "$prefix" "$COUNT"
+made="$("${checks[@]}" check-snapshots "$prefix" "$COUNT")"
 
-"${checks[@]}" check-calls "$COUNT" first
+calls="$("${checks[@]}" check-calls "$COUNT" first "$FORKS")"
+echo "run 1 calls: $calls"
 
 # ---- second run: nothing to do, still throttled ----------------------------------------------------
 "${FIXTURE[@]}" proxy calls/clear >/dev/null
@@ -59,7 +60,11 @@ run_playbook 2 "$@"
 second="$("${checks[@]}" check-run "$work/run-2.json" "$COUNT" 0)"
 echo "run 2: $second"
 "${checks[@]}" check-snapshots "$prefix" "$COUNT"
-"${checks[@]}" check-calls "$COUNT" rerun
+"${checks[@]}" check-calls "$COUNT" rerun "$FORKS"
 
-"${FIXTURE[@]}" proxy figures "{\"load_tasks_succeeded\": $succeeded}" >/dev/null
-echo "neptune_load passed in $((SECONDS - start))s; posted load_tasks_succeeded=$succeeded"
+# Figures observed, not configured: the snapshots moto holds afterwards, and the most calls the
+# proxy saw in flight at once during the first run.
+snapshots="$(json_field snapshots <<< "$made")"
+in_flight="$(json_field max_in_flight <<< "$calls")"
+"${FIXTURE[@]}" proxy figures "{\"load_tasks_succeeded\": $succeeded, \"load_snapshots_made\": $snapshots, \"load_max_in_flight\": $in_flight}" >/dev/null
+echo "neptune_load passed in $((SECONDS - start))s; $succeeded tasks succeeded, $snapshots snapshots made, at most $in_flight calls in flight"

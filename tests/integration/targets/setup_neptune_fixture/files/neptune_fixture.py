@@ -16,7 +16,8 @@ Where to: with --config, CONFIG is the integration config ansible-test gives a s
 `proxy` to its aws_endpoint_url. Without it, boto3 goes to FIXTURE_ENDPOINT_URL (empty: AWS
 itself) with the credentials of the usual AWS_* environment variables.
 
-  setup SPEC          # SPEC (JSON): {"clusters": [{"id", "engine", "encrypted": bool}],
+  setup SPEC          # SPEC (JSON): {"clusters": [{"id", "engine", "encrypted": bool, "tags": {},
+                      #   "copy_tags_to_snapshot": bool}],
                       #   "snapshots": [{"id", "cluster", "tags": {}, "shared": [ACCOUNT]}]};
                       # makes the clusters (an existing one is reused; encrypted: StorageEncrypted
                       # with KMS key alias/test), then the snapshots in order, each available
@@ -112,6 +113,10 @@ def start_cluster(fixture, spec):
     request = {"DBClusterIdentifier": spec["id"], "Engine": engine}
     if spec.get("encrypted"):
         request.update(StorageEncrypted=True, KmsKeyId="alias/test")
+    if spec.get("tags"):
+        request["Tags"] = [{"Key": key, "Value": value} for key, value in spec["tags"].items()]
+    if spec.get("copy_tags_to_snapshot"):
+        request["CopyTagsToSnapshot"] = True
     if engine != "neptune":
         request.update(MasterUsername="ansibletest", MasterUserPassword="Ansible-Test-pw-1234")
     rds = fixture.client("neptune" if engine == "neptune" else "rds")
