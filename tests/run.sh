@@ -16,9 +16,7 @@ cd "$REPO"
 STAGE_ARG="${1:-all}"
 case "$STAGE_ARG" in
     all) STAGES=(units sanity integration package ee lint oldest) ;;
-    units|sanity|integration) STAGES=("$STAGE_ARG") ;;
-    package|ee) STAGES=("$STAGE_ARG") ;;
-    lint|oldest) STAGES=("$STAGE_ARG") ;;
+    units|sanity|integration|package|ee|lint|oldest) STAGES=("$STAGE_ARG") ;;
     *) echo "usage: bash tests/run.sh [units|sanity|integration|package|ee|lint|oldest|all]" >&2; exit 2 ;;
 esac
 PY=3.11  # the only Python we test on; must match the venv's interpreter
