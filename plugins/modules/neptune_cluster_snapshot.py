@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: neptune_cluster_snapshot
-version_added: 0.1.0
+version_added: 1.0.0
 short_description: Create, copy, tag, share, wait for and delete Amazon Neptune DB cluster snapshots
 description:
   - Makes sure a manual Amazon Neptune DB cluster snapshot exists with the given tags and sharing, or does not exist.

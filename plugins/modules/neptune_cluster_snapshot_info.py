@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: neptune_cluster_snapshot_info
-version_added: 0.1.0
+version_added: 1.0.0
 short_description: List and inspect Amazon Neptune DB cluster snapshots
 description:
   - Lists the Amazon Neptune DB cluster snapshots that match the filters, with their tags, oldest first.

@@ -43,6 +43,10 @@ Rules:
       The "snapshot" filter matches the snapshot a call names, or the one in a tag call's ARN.
       "not_found" answers the not-found error the service model lists for that action
       (NOT_FOUND_BY_ACTION), e.g. DBSnapshotNotFound for ListTagsForResource.
+  {"type": "create_time", "snapshot": ID, "time": ISO 8601}
+      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
+      region: a copy keeps its source's creation time) in every answer that carries it, until
+      the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
   {"type": "deleting", "snapshot": ID, "times": N (default 2), "now": bool}
       AWS takes a while to delete a snapshot; moto deletes it at once. Once a delete of ID
       reaches the upstream (or at once with now=true: the proxy deletes ID upstream itself on
@@ -60,6 +64,8 @@ AWS's answers to a resend (botocore resends a call whose answer was lost):
     DBClusterSnapshotAlreadyExistsFault, as AWS does.
 AWS refuses to add or remove a tag key starting with "aws:" (moto takes it): the proxy answers
 such an AddTagsToResource or RemoveTagsFromResource with InvalidParameterValue.
+Status and create_time rules take an optional "region": they then rewrite only the answers to calls
+signed for that region (a cross-region copy has its source's identifier).
 
 A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
 recorded with check_mode=true; a write call among those is counted in the totals.
@@ -121,6 +127,7 @@ SNAPSHOT_PARAMS = ("DBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdenti
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "content-length", "server", "date"}
 SNAPSHOT_ELEMENT = re.compile(r"<DBClusterSnapshot>.*?</DBClusterSnapshot>", re.S)
+CREATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 SNAPSHOT_ARN = re.compile(r"^arn:[^:]+:rds:[^:]*:[^:]*:cluster-snapshot:(.+)$")
 
 
@@ -176,8 +183,11 @@ class ProxyState:
             rule["every"] = int(rule.get("every") or 1)
             rule["delay"] = float(rule.get("delay", 2.0))
             rule["seen"], rule["injected"] = 0, 0
+        elif rule.get("type") == "create_time":
+            if not rule.get("snapshot") or not isinstance(rule.get("time"), str) or not CREATE_TIME.fullmatch(rule["time"]):
+                raise ValueError("create_time rule needs 'snapshot' and 'time' (ISO 8601, such as 2026-11-27T03:00:00Z)")
         else:
-            raise ValueError("rule 'type' must be 'status', 'fault' or 'deleting'")
+            raise ValueError("rule 'type' must be 'status', 'fault', 'deleting' or 'create_time'")
         with self.lock:
             rule["id"] = len(self.rules) + 1
             self.rules.append(rule)
@@ -201,7 +211,7 @@ class ProxyState:
                     return dict(rule)
             return None
 
-    def rewrite_statuses(self, action, body):
+    def rewrite_statuses(self, action, body, region=None):
         """Applies status rules to one answer; returns (new body, list of statuses written)."""
         if action not in STATUS_ACTIONS:
             return body, []
@@ -209,7 +219,7 @@ class ProxyState:
         written = []
         with self.lock:  # consuming a status and rewriting must be atomic per answer
             for rule in self.rules:
-                if rule["type"] != "status":
+                if rule["type"] != "status" or rule.get("region") not in (None, region):
                     continue
                 exhausted = rule["used"] >= len(rule["statuses"])
                 if exhausted and not rule.get("forever"):
@@ -228,6 +238,26 @@ class ProxyState:
                     text = text[:m.start()] + element + text[m.end():]
                 written.append(status)
         return (text.encode("utf-8") if written else body), written
+
+    def rewrite_create_times(self, action, body, region=None):
+        """Applies create_time rules to one answer; returns the new body."""
+        if action not in STATUS_ACTIONS:
+            return body
+        with self.lock:
+            times = {r["snapshot"].lower(): r["time"] for r in self.rules
+                     if r["type"] == "create_time" and r.get("region") in (None, region)}
+        if not times:
+            return body
+        text = body.decode("utf-8", "replace")
+
+        def rewrite(match):
+            wanted = times.get(_snapshot_id(match.group(0)))
+            if wanted is None:
+                return match.group(0)
+            return re.sub(r"<SnapshotCreateTime>[^<]*</SnapshotCreateTime>",
+                          "<SnapshotCreateTime>%s</SnapshotCreateTime>" % wanted, match.group(0))
+
+        return SNAPSHOT_ELEMENT.sub(rewrite, text).encode("utf-8")
 
     def keep_lost_answer(self, action, body, answer):
         with self.lock:
@@ -366,6 +396,12 @@ def _snapshot_id(element):
     return m.group(1).strip().lower() if m else None
 
 
+def signed_region(authorization):
+    """The region of a SigV4 Authorization header's credential scope (KEY/DATE/REGION/SERVICE/aws4_request)."""
+    m = re.search(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/", authorization or "")
+    return m.group(1) if m else None
+
+
 def error_body(code, error_type, message):
     return ('<ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message>'
             '</Error><RequestId>%s</RequestId></ErrorResponse>'
@@ -455,7 +491,9 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 call["synthesized"] = DELETING
                 headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", "text/xml")]
         if status == 200:
-            answer, written = state.rewrite_statuses(action, answer)
+            region = signed_region(self.headers.get("Authorization"))
+            answer = state.rewrite_create_times(action, answer, region)
+            answer, written = state.rewrite_statuses(action, answer, region)
             call["rewritten_status"] = written[-1] if written else None
         call["status"] = status
         state.record(call, invocation)

@@ -1,37 +1,59 @@
 # shellcheck shell=bash
-# Sourced by tests/run.sh. Creates (or reuses) the test venv OUTSIDE the repo,
-# so ansible-test never sees it as part of the collection, and puts it on PATH.
-# The venv is rebuilt whenever tests/requirements.txt changes (sha256 stamp).
+# Sourced by tests/run.sh and demo/run.sh. Creates (or reuses) the test venv
+# OUTSIDE the repo, so ansible-test never sees it as part of the collection, and
+# puts it on PATH. The venv is rebuilt whenever tests/requirements.txt changes
+# (sha256 stamp). Also defines graphops_venv, which the stage scripts use for
+# the tools venvs whose pins conflict with the test venv's.
+
+# graphops_venv DIR REQUIREMENTS IMPORTS [PIP_ARGS...]: make DIR a venv holding
+# REQUIREMENTS, unless it already does (its stamp matches the file's sha256 and
+# the python statement IMPORTS runs). Concurrent callers wait on a lock; one
+# builds. PIP_ARGS go to the install (--no-deps for a complete lock file).
+graphops_venv() {
+    local venv="$1" req="$2" imports="$3" want stamp py lockfd
+    shift 3
+    want="$(sha256sum "$req" | cut -d' ' -f1)"
+    stamp="$venv/.requirements.sha256"
+    mkdir -p "$(dirname "$venv")"
+    exec {lockfd}>"$venv.lock"
+    flock "$lockfd"
+    # The import check catches a venv damaged after it was stamped (cheap, ~0.5s).
+    if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]] || ! "$venv/bin/python" -c "$imports" 2>/dev/null; then
+        # ansible-test sanity is run with --python 3.11, so the venvs are 3.11.
+        py="${GRAPHOPS_PYTHON:-$(command -v python3.11 || command -v python3)}"
+        echo "venv: first run (or $req changed): installing it into $venv (python: $py)."
+        echo "venv: this downloads the pinned packages from PyPI once; pip's progress follows."
+        # Chained so a failure aborts even if the caller has no `set -e`; the stamp
+        # is written last, so a half-built venv is rebuilt next time. pip is not
+        # quiet: its Collecting/Downloading lines are the progress of a long first run.
+        if ! { rm -rf "$venv" &&
+            "$py" -m venv "$venv" &&
+            "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
+            "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off "$@" -r "$req" &&
+            echo "$want" > "$stamp"; }; then
+            echo "venv: installation of $req failed" >&2; exec {lockfd}>&-; return 1
+        fi
+        echo "venv: $venv is ready."
+    fi
+    exec {lockfd}>&-  # release the lock
+}
 
 _repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GRAPHOPS_VENV="${GRAPHOPS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/graphops-neptune/venv}"
-_req="$_repo_root/tests/requirements.txt"
-_want="$(sha256sum "$_req" | cut -d' ' -f1)"
-_stamp="$GRAPHOPS_VENV/.requirements.sha256"
-
-# Serialize concurrent runs (e.g. two shells): one builds, the others wait.
-mkdir -p "$(dirname "$GRAPHOPS_VENV")"
-exec {_lockfd}>"$GRAPHOPS_VENV.lock"
-flock "$_lockfd"
-# The import check catches a venv damaged after it was stamped (cheap, ~0.5s).
-if [[ "$(cat "$_stamp" 2>/dev/null)" != "$_want" ]] ||
-    ! "$GRAPHOPS_VENV/bin/python" -c 'import ansible.cli, ansible_test, boto3, moto.server, pytest' 2>/dev/null; then
-    # ansible-test sanity is run with --python 3.11, so the venv must be 3.11.
-    _py="${GRAPHOPS_PYTHON:-$(command -v python3.11 || command -v python3)}"
-    echo "venv: installing $_req into $GRAPHOPS_VENV (python: $_py)"
-    # Chained so a failure aborts even if the caller has no `set -e`; the stamp
-    # is written last, so a half-built venv is rebuilt next time.
-    if ! { rm -rf "$GRAPHOPS_VENV" &&
-        "$_py" -m venv "$GRAPHOPS_VENV" &&
-        "$GRAPHOPS_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
-        "$GRAPHOPS_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$_req" &&
-        echo "$_want" > "$_stamp"; }; then
-        echo "venv: installation failed" >&2; exec {_lockfd}>&-; return 1
-    fi
-fi
-exec {_lockfd}>&-  # release the lock
+graphops_venv "$GRAPHOPS_VENV" "$_repo_root/tests/requirements.txt" \
+    'import ansible.cli, ansible_test, boto3, moto.server, pytest' || return 1
 
 export VIRTUAL_ENV="$GRAPHOPS_VENV"
 export PATH="$GRAPHOPS_VENV/bin:$PATH"
 hash -r
-unset _repo_root _req _want _stamp _py _lockfd
+unset _repo_root
+
+# graphops_tools_venv REQUIREMENTS IMPORTS [PIP_ARGS...]: prints the path of a
+# tools venv (not put on PATH) keyed by a hash of REQUIREMENTS, building it if
+# needed. Its progress goes to stderr so callers can capture the path.
+graphops_tools_venv() {
+    local req="$1" imports="$2" dir
+    dir="${XDG_CACHE_HOME:-$HOME/.cache}/graphops-neptune/tools-$(sha256sum "$req" | cut -c1-12)"
+    graphops_venv "$dir" "$req" "$imports" "${@:3}" >&2 || return 1
+    echo "$dir"
+}

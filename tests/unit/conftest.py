@@ -4,18 +4,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from unittest import mock
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19 (the oldest stage runs 2.17): the same, by hand
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode()):
+            yield
+
 
 REGION = "us-east-1"
 # Same retry policy as the module's, without the sleeping.
@@ -109,8 +121,9 @@ def run_module(monkeypatch, capsys):
 
         monkeypatch.setattr(AnsibleAWSModule, "client", make_client)
         # Warnings are process-wide in ansible-core: each run starts with none, as a real module does.
-        monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
-        monkeypatch.setattr(ansible_warnings, "_global_deprecations", {})
+        # Empty, of whatever type this ansible-core keeps them in (a list before 2.19, a dict since).
+        monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
+        monkeypatch.setattr(ansible_warnings, "_global_deprecations", type(ansible_warnings._global_deprecations)())
         module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
         with patch_module_args(module_args):
             with pytest.raises(SystemExit):

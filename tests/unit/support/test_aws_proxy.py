@@ -10,6 +10,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import boto3
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
@@ -239,6 +240,41 @@ def test_figures_add_up_and_reject_non_numbers(proxy):
     assert proxy.request("POST", "/_proxy/figures", {"bad_inputs_refused": 2})[0] == 200
     assert proxy.totals()["figures"]["bad_inputs_refused"] == before + 5
     assert proxy.request("POST", "/_proxy/figures", {"x": "many"})[0] == 400
+
+
+def test_create_time_rule_rewrites_every_answer_until_cleared(neptune, proxy):
+    name = new_snapshot(neptune)
+    other = new_snapshot(neptune, "other")
+    real = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=other)["DBClusterSnapshots"][0]["SnapshotCreateTime"]
+    assert proxy.request("POST", "/_proxy/rules", {"type": "create_time", "snapshot": name, "time": "yesterday"})[0] == 400
+    proxy.add_rule(type="create_time", snapshot=name.upper(), time="2026-01-02T03:04:05Z")
+    for _attempt in range(2):  # not used up
+        times = {s["DBClusterSnapshotIdentifier"]: s["SnapshotCreateTime"]
+                 for s in neptune.describe_db_cluster_snapshots(DBClusterIdentifier="c1")["DBClusterSnapshots"]}
+        assert times[name].isoformat() == "2026-01-02T03:04:05+00:00"
+        assert times[other] == real  # only the matching element
+    proxy.add_rule(type="create_time", snapshot=name, time="2026-02-03T00:00:00+00:00")  # the last rule wins
+    assert statuses(neptune)[name] == ("available", 100)
+    answer = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert answer["SnapshotCreateTime"].isoformat() == "2026-02-03T00:00:00+00:00"
+    proxy.reset()
+    answer = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert answer["SnapshotCreateTime"].isoformat() != "2026-02-03T00:00:00+00:00"
+
+
+def test_rules_with_a_region_rewrite_only_that_regions_answers(make_neptune, neptune, proxy, local_aws_info):
+    name = new_snapshot(neptune)
+    source_arn = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]["DBClusterSnapshotArn"]
+    west = boto3.client("neptune", endpoint_url=local_aws_info["proxy_url"], region_name="us-west-2",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    west.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source_arn, TargetDBClusterSnapshotIdentifier=name,
+                                  SourceRegion="us-east-1")
+    proxy.add_rule(type="status", snapshot=name, statuses="copying", times=-1, region="us-west-2")
+    proxy.add_rule(type="create_time", snapshot=name, time="2030-01-01T00:00:00Z", region="us-west-2")
+    copy = west.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    source = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+    assert (copy["Status"], copy["SnapshotCreateTime"].year) == ("copying", 2030)
+    assert source["Status"] == "available" and source["SnapshotCreateTime"].year != 2030
 
 
 # ---- AWS's answers that moto never gives (issue 8) ------------------------------------------------
