@@ -31,9 +31,9 @@ EXTRA_CALLS_WHY = {
     "delete": "the module reads the snapshot's tags before deleting it, to return them (and its before/after diff) "
               "in the result; the peer returns nothing for `state: absent`.",
     "delete-wait": "the same tag read as the plain delete.",
-    "copy": "the module reads the source's tags before copying (to predict the copy's tags, also in check mode) and "
-            "reads the copy's tags back after it, so that the result shows the tags the copy really has; the peer "
-            "returns the copy without its tags and never reconciles them.",
+    "copy": "the module reads the source's tags before copying, to predict the copy's tags (the result, the diff and "
+            "check mode show them), then reads the copy's tags back, since AWS copies tags of its own choosing, and "
+            "brings them to the plan so that a re-run changes nothing. The peer reads neither.",
     "fleet": "see create with tags: the same calls per task.",
 }
 INFO_WHY = ("The info module reads each snapshot's tags with one `ListTagsForResource` call (the Neptune "
@@ -359,7 +359,7 @@ def draw_charts(document: dict, images: Path) -> None:
     def bars(axis, scenario_list, value, error=None, label_format="%g"):
         positions = range(len(scenario_list))
         for offset, lane in ((-0.2, "ours"), (0.2, "peer")):
-            values = [value(summaries[s["key"]]["lanes"][lane]) or 0 for s in scenario_list]
+            values = [value(summaries[s["key"]]["lanes"][lane], s) or 0 for s in scenario_list]
             errors = None
             if error:
                 errors = list(zip(*[error(summaries[s["key"]]["lanes"][lane]) for s in scenario_list]))
@@ -368,7 +368,8 @@ def draw_charts(document: dict, images: Path) -> None:
             axis.bar_label(drawn, labels=[label_format % v for v in values], padding=3, fontsize=7)
         axis.set_yticks(list(positions), [s["title"] for s in scenario_list], fontsize=8)
         axis.invert_yaxis()
-        axis.legend(fontsize=8, loc="lower right")
+        axis.margins(x=0.12)
+        axis.legend(fontsize=8, loc="best")
 
     def spread(lane):
         time = lane["time"]
@@ -376,35 +377,33 @@ def draw_charts(document: dict, images: Path) -> None:
             return (0, 0)
         return (time["median"] - time["min"], time["max"] - time["median"])
 
-    figure, axis = plt.subplots(figsize=(8, 4.5))
-    bars(axis, snapshot, lambda lane: lane["calls"]["total"], label_format="%d")
-    axis.set_xlabel("API calls per run (fleet: 20 tasks)")
-    axis.set_title("API calls per scenario")
-    figure.tight_layout()
-    figure.savefig(images / CHARTS["calls"], dpi=110)
-    plt.close(figure)
+    def median(lane, _scenario):
+        return lane["time"]["median"]
 
-    figure, axis = plt.subplots(figsize=(8, 4.5))
-    bars(axis, quick, lambda lane: lane["time"]["median"], spread, "%.1f")
-    axis.set_xlabel("seconds, whole ansible-playbook run (median, bars min-max)")
-    axis.set_title("Wall time per scenario")
-    figure.tight_layout()
-    figure.savefig(images / CHARTS["time"], dpi=110)
-    plt.close(figure)
+    def calls_per_task(lane, scenario):
+        total = lane["calls"]["total"]
+        return None if total is None else total / scenario.get("hosts", 1)
 
-    figure, axis = plt.subplots(figsize=(8, 3))
-    bars(axis, slow, lambda lane: lane["time"]["median"], spread, "%.1f")
-    axis.set_xlabel("seconds (median, bars min-max)")
-    axis.set_title("Waiting for a snapshot, and a fleet run")
-    figure.tight_layout()
-    figure.savefig(images / CHARTS["waits"], dpi=110)
-    plt.close(figure)
+    for chart, scenario_list, value, error, label_format, height, xlabel, title in (
+        ("calls", snapshot, calls_per_task, None, "%g", 4.5,
+         "API calls per task (the fleet run: its total / 20 tasks)", "API calls per scenario"),
+        ("time", quick, median, spread, "%.1f", 4.5,
+         "seconds, whole ansible-playbook run (median, bars min-max)", "Wall time per scenario"),
+        ("waits", slow, median, spread, "%.1f", 3, "seconds (median, bars min-max)", "Waiting for a snapshot, and a fleet run"),
+    ):
+        figure, axis = plt.subplots(figsize=(8, height))
+        bars(axis, scenario_list, value, error, label_format)
+        axis.set_xlabel(xlabel)
+        axis.set_title(title)
+        figure.tight_layout()
+        figure.savefig(images / CHARTS[chart], dpi=110)
+        plt.close(figure)
 
     info = [s for s in document["scenarios"] if s["key"].startswith("info")]
     pool_rows = [row for row in (document.get("pool") or {}).get("rows", []) if row["time"]["median"] is not None]
     figure, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     if info:
-        bars(axes[0], info, lambda lane: lane["time"]["median"], spread, "%.1f")
+        bars(axes[0], info, median, spread, "%.1f")
     axes[0].set_xlabel("seconds, whole ansible-playbook run")
     axes[0].set_title("Info modules", fontsize=10)
     if pool_rows:
