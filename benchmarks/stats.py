@@ -116,6 +116,6 @@ def evaluate_goals(summaries: dict) -> list:
         goals.append({
             "goal": goal,
             "met": None if value is None else value <= limit,
-            "figure": "not measured" if value is None else "%.2fx" % value,
+            "figure": "not measured" if value is None else "%.3fx" % value,
         })
     return goals

@@ -88,7 +88,7 @@ def test_goals_met():
     assert goals["an identical re-run costs 2 calls"]["met"] is True
     assert goals["create+wait (3 x creating) at most 0.3x the peer's time"]["met"] is True
     assert goals["fleet run (20 clusters, forks=10) at most the peer's time"]["met"] is True
-    assert goals["identical re-run wall time at most the peer's"]["figure"] == "0.50x"
+    assert goals["identical re-run wall time at most the peer's"]["figure"] == "0.500x"
     assert goals["create+wait (10 x creating) at most 0.3x the peer's time"]["met"] is None
 
 
