@@ -95,8 +95,8 @@ def actions_table(document: dict, summaries: dict) -> list:
     lines = ["| scenario | ours: calls by action | peer: calls by action |", "|---|---|---|"]
     for scenario in document["scenarios"]:
         lanes = summaries[scenario["key"]]["lanes"]
-        lines.append("| %s | %s | %s |" % (scenario["title"], fmt_actions(lanes["ours"]["calls"]["by_action"]),
-                                         fmt_actions(lanes["peer"]["calls"]["by_action"])))
+        ours, peer = lanes["ours"]["calls"]["by_action"], lanes["peer"]["calls"]["by_action"]
+        lines.append("| %s | %s | %s |" % (scenario["title"], fmt_actions(ours), fmt_actions(peer)))
     return lines
 
 
