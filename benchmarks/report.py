@@ -132,6 +132,20 @@ def failures(document: dict) -> list:
     return lines
 
 
+def repeated_runs(document: dict) -> list:
+    """A line on the runs bench.py repeated because of moto's thread race, if any."""
+    repeated = {}
+    for scenario in document["scenarios"]:
+        count = sum(run.get("repeats", 0) for runs in scenario["runs"].values() for run in runs)
+        if count:
+            repeated[scenario["title"]] = count
+    if not repeated:
+        return []
+    return ["- Repeated runs: moto's server is not thread-safe (a describe that meets a create in another thread",
+            "  answers a 500 HTML page, which either module reports as invalid XML); such a run was made again: %s."
+            % ", ".join("%s %d" % item for item in repeated.items())]
+
+
 def pool_table(pool: dict | None) -> list:
     if not pool:
         return ["(not measured in this run)"]
@@ -319,6 +333,9 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "- Info: the pool comparison runs %d times a worker count, the sequential reads of the largest listing %d"
         % (settings["pool_runs"], settings["sequential_runs"]),
         "  time(s) (about a minute and a half each).",
+    ]
+    lines += repeated_runs(document)
+    lines += [
         "",
         "## What the figures do not show",
         "",

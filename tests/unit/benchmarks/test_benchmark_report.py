@@ -159,3 +159,10 @@ def test_read_result_reads_the_json_callback():
         "stats": {"a": {"ok": 1, "changed": 1, "failures": 0}, "b": {"ok": 0, "changed": 0, "failures": 1}},
     })
     assert playbook.read_result(stdout) == {"ok_hosts": 1, "failed_hosts": 1, "changed": 1, "message": "no such cluster"}
+
+
+def test_repeated_runs_are_reported():
+    repeated = dict(run(1.0, {DESCRIBE: 1}), repeats=2)
+    text = report.render(document(scenario("fleet", [repeated], [run(1.0, {DESCRIBE: 1})], title="fleet")), "images")
+    assert "such a run was made again: fleet 2." in text
+    assert "made again" not in report.render(document(scenario("fleet", [run(1.0, {})], [run(1.0, {})])), "images")
