@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -56,13 +57,14 @@ def read_result(stdout: str) -> dict:
     """Hosts that succeeded, how many changed, and the first failure's message, from the json callback."""
     start = stdout.find("{")
     if start < 0:
-        return {"ok_hosts": 0, "failed_hosts": None, "changed": 0, "message": stdout[-500:]}
+        return {"ok_hosts": 0, "failed_hosts": None, "changed": 0, "message": stdout[-500:], "task_seconds": None}
     document, _end = json.JSONDecoder().raw_decode(stdout[start:])
     stats = document.get("stats", {})
     failed = sorted(host for host, counts in stats.items() if counts.get("failures") or counts.get("unreachable"))
-    message = ""
+    message, task_seconds = "", 0.0
     for play in document.get("plays", []):
         for task in play.get("tasks", []):
+            task_seconds += task_duration(task.get("task", {}).get("duration") or {})
             for host in failed:
                 result = task.get("hosts", {}).get(host)
                 if result and not message:
@@ -72,7 +74,17 @@ def read_result(stdout: str) -> dict:
         "failed_hosts": len(failed),
         "changed": sum(1 for counts in stats.values() if counts.get("changed")),
         "message": message,
+        "task_seconds": task_seconds,
     }
+
+
+def task_duration(duration: dict) -> float:
+    """Seconds between a task's start and end as the json callback gives them (0 when missing)."""
+    try:
+        start, end = (datetime.datetime.fromisoformat(duration[key].replace("Z", "+00:00")) for key in ("start", "end"))
+    except (KeyError, ValueError, AttributeError):
+        return 0.0
+    return (end - start).total_seconds()
 
 
 def run_playbook(inventory: Path, playbook: Path, env: dict, forks: int = 1, check_mode: bool = False) -> dict:

@@ -117,14 +117,15 @@ def no_call_tasks(env: dict, work_dir: Path, proxy_url: str, runs: int) -> dict:
         "ours": (scenarios.OURS, {"db_cluster_snapshot_identifier": "bench-none", "state": "invalid"}),
         "peer": (scenarios.PEER, {"db_cluster_snapshot_identifier": "bench-none", "state": "invalid"}),
     }
-    seconds = {key: [] for key in tasks}
+    wall, task = {key: [] for key in tasks}, {key: [] for key in tasks}
     for run in range(runs):
         for key, (module, args) in tasks.items():
             inventory, book = playbook.write_run_files(work_dir / "runs" / ("no-call-%s-%d" % (key, run)), "no call",
                                                        module, args, {"bench": {}}, None if key == "debug" else proxy_url)
             result = playbook.run_playbook(inventory, book, env)
-            seconds[key].append(result["seconds"])
-    return {key: stats.summarize(values) for key, values in seconds.items()}
+            wall[key].append(result["seconds"])
+            task[key].append(result["task_seconds"])
+    return {key: {"wall": stats.summarize(wall[key]), "task": stats.summarize(task[key])} for key in tasks}
 
 
 def measure(env: dict, work_dir: Path, proxy_url: str, runs: int) -> dict:

@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The benchmark's arithmetic, pure: summaries of runs, ratios, API calls by action, and the goals.
 
-A run is a dict {"seconds": float, "calls": {action: count}, "ok": bool, "changed": int}.
+A run is a dict {"seconds": float, "task_seconds": float, "calls": {action: count}, "ok": bool, "changed": int}:
+seconds is the whole ansible-playbook run, task_seconds the task alone (from the json callback: building and
+running the module, its calls included; without ansible's own start-up).
 A scenario's results are {"key", "title", "runs": {"ours": [run, ...], "peer": [run, ...]}, ...}.
 """
 
@@ -54,6 +56,7 @@ def lane_summary(runs: list) -> dict:
     ok_runs = [run for run in runs if run["ok"]]
     return {
         "time": summarize([run["seconds"] for run in ok_runs]),
+        "task_time": summarize([run["task_seconds"] for run in ok_runs if run.get("task_seconds") is not None]),
         "calls": typical_calls(ok_runs),
         "runs": len(runs),
         "failed": len(runs) - len(ok_runs),
@@ -67,6 +70,7 @@ def scenario_summary(scenario: dict) -> dict:
     return {
         "lanes": lanes,
         "time_ratio": ratio(lanes["ours"]["time"]["median"], lanes["peer"]["time"]["median"]),
+        "task_time_ratio": ratio(lanes["ours"]["task_time"]["median"], lanes["peer"]["task_time"]["median"]),
         "calls_ratio": ratio(lanes["ours"]["calls"]["total"], lanes["peer"]["calls"]["total"]),
     }
 

@@ -18,7 +18,8 @@ import stats
 
 
 def run(seconds, calls, ok=True, changed=1):
-    return {"seconds": seconds, "calls": calls, "ok": ok, "changed": changed, "message": "" if ok else "boom"}
+    return {"seconds": seconds, "task_seconds": seconds / 2, "calls": calls, "ok": ok, "changed": changed,
+            "message": "" if ok else "boom"}
 
 
 def scenario(key, ours, peer, title=None):
@@ -112,7 +113,8 @@ def test_render_writes_the_figures_the_goals_and_the_reasons():
                  [run(4.0, {DESCRIBE: 1, "DeleteDBClusterSnapshot": 1})] * 5, title="delete"),
         scenario("copy", [run(1.0, {DESCRIBE: 1}), run(1.0, {DESCRIBE: 1}, ok=False)], [run(1.0, {DESCRIBE: 1})]),
     ), "images")
-    assert "| delete | 5/5 | 3 | 2 | 1.50x | 2.00 (2.00-2.00) | 4.00 (4.00-4.00) | 0.50x |" in text
+    assert "| delete | 5/5 | 3 | 2 | 1.50x | 2.00 (2.00-2.00) | 4.00 (4.00-4.00) | 0.50x " \
+           "| 1.00 (1.00-1.00) | 2.00 (2.00-2.00) | 0.50x |" in text
     assert "| API calls <= the peer's in every scenario | **not met** | more calls in: delete (3 vs 2) |" in text
     assert "- **delete**: 3 calls against 2: the module reads" in text
     assert "**copy**" not in text  # equal calls: no excuse needed
@@ -155,10 +157,14 @@ def test_payload_contents_reads_the_zip_inside_the_wrapper():
 
 def test_read_result_reads_the_json_callback():
     stdout = "warning first\n" + json.dumps({
-        "plays": [{"tasks": [{"hosts": {"a": {"changed": True}, "b": {"failed": True, "msg": "no such cluster"}}}]}],
+        "plays": [{"tasks": [{
+            "task": {"duration": {"start": "2026-11-30T08:38:10.500000Z", "end": "2026-11-30T08:38:12.250000Z"}},
+            "hosts": {"a": {"changed": True}, "b": {"failed": True, "msg": "no such cluster"}},
+        }]}],
         "stats": {"a": {"ok": 1, "changed": 1, "failures": 0}, "b": {"ok": 0, "changed": 0, "failures": 1}},
     })
-    assert playbook.read_result(stdout) == {"ok_hosts": 1, "failed_hosts": 1, "changed": 1, "message": "no such cluster"}
+    assert playbook.read_result(stdout) == {
+        "ok_hosts": 1, "failed_hosts": 1, "changed": 1, "message": "no such cluster", "task_seconds": 1.75}
 
 
 def test_repeated_runs_are_reported():
