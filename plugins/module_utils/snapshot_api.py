@@ -27,6 +27,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from .statuses import cluster_busy_passes
+from .validation import is_automated
 from .waiting import call_while_busy
 
 # Throttling and 5xx answers are retried with jittered backoff, on top of botocore's own
@@ -37,6 +39,10 @@ CHECK_MODE_USER_AGENT = "graphops.neptune/check-mode"
 READ_PREFIXES = ("describe_", "list_")
 
 NOT_FOUND_SNAPSHOT = "DBClusterSnapshotNotFoundFault"
+# Every code the neptune and rds models list for "this snapshot is not there", by call: the snapshot
+# calls answer DBClusterSnapshotNotFoundFault; the tag calls list DBSnapshotNotFoundFault, whose code
+# on the wire is DBSnapshotNotFound.
+SNAPSHOT_NOT_FOUND_CODES = (NOT_FOUND_SNAPSHOT, "DBSnapshotNotFound")
 NOT_FOUND_CLUSTER = "DBClusterNotFoundFault"
 BUSY_CLUSTER = "InvalidDBClusterStateFault"
 ALREADY_EXISTS = "DBClusterSnapshotAlreadyExistsFault"
@@ -57,11 +63,11 @@ def error_code(error: Exception) -> str | None:
 
 @contextlib.contextmanager
 def aws_call(
-    description: str, missing_code: str | None = None, exists_code: str | None = None, hints: dict | None = None
+    description: str, missing_code=None, exists_code: str | None = None, hints: dict | None = None
 ):
     """Turn SDK errors into AnsibleAWSError("Failed to <description>[: <hint>]").
 
-    With missing_code, that error code means "not there" and is left to the
+    With missing_code (a code or a tuple of codes), that code means "not there" and is left to the
     caller, which catches MissingResource; exists_code likewise raises
     SnapshotAppeared. hints add a sentence for error codes whose AWS message
     does not say what to do.
@@ -70,7 +76,7 @@ def aws_call(
         yield
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         code = error_code(error)
-        if missing_code is not None and code == missing_code:
+        if missing_code is not None and code in ((missing_code,) if isinstance(missing_code, str) else missing_code):
             raise MissingResource() from error
         if exists_code is not None and code == exists_code:
             raise SnapshotAppeared() from error
@@ -132,7 +138,7 @@ class NeptuneSnapshotApi:
 
     def _describe_snapshots(self, description: str, **request) -> list:
         try:
-            with aws_call(description, missing_code=NOT_FOUND_SNAPSHOT):
+            with aws_call(description, missing_code=SNAPSHOT_NOT_FOUND_CODES):
                 response = self.client.describe_db_cluster_snapshots(aws_retry=True, **request)
         except MissingResource:
             return []
@@ -148,34 +154,45 @@ class NeptuneSnapshotApi:
     def describe_source(self, source) -> dict | None:
         """The copy source's facts (a SnapshotSource), or None when it cannot be found."""
         description = f"describe the source DB cluster snapshot {source.reference!r}"
-        request = {}
-        if source.identifier.startswith("rds:"):
-            # AWS finds an automated snapshot by its name only when asked for that type.
-            request["SnapshotType"] = "automated"
+        # AWS finds an automated snapshot by its name or ARN only when asked for that type.
+        request = {"SnapshotType": "automated"} if is_automated(source.identifier) else {}
         if source.arn is None:
             found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
             return next((s for s in found if s["db_cluster_snapshot_identifier"].lower() == source.identifier), None)
         # A snapshot shared from another account is found by its ARN; one of this account by its name.
-        found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.arn, IncludeShared=True)
+        by_arn = request or {"IncludeShared": True}  # automated snapshots are never shared
+        found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.arn, **by_arn)
         if not found:
             found = self._describe_snapshots(description, DBClusterSnapshotIdentifier=source.identifier, **request)
         return next((s for s in found if s.get("db_cluster_snapshot_arn", "").lower() == source.arn.lower()), None)
 
-    def read_tags(self, snapshot: dict) -> dict:
+    def read_tags(self, snapshot: dict, gone_ok: bool = False) -> dict | None:
+        """The snapshot's tags; with gone_ok, None when the snapshot is gone (any modelled not-found code)."""
         what = f"DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"
-        return self.read_resource_tags(snapshot["db_cluster_snapshot_arn"], what)
+        try:
+            return self.read_resource_tags(
+                snapshot["db_cluster_snapshot_arn"], what, SNAPSHOT_NOT_FOUND_CODES if gone_ok else None
+            )
+        except MissingResource:
+            return None
 
-    def read_resource_tags(self, arn: str, what: str) -> dict:
-        with aws_call(f"list the tags of {what}"):
+    def read_resource_tags(self, arn: str, what: str, missing_codes=None) -> dict:
+        with aws_call(f"list the tags of {what}", missing_code=missing_codes):
             response = self.client.list_tags_for_resource(ResourceName=arn, aws_retry=True)
         return boto3_tag_list_to_ansible_dict(response.get("TagList", []))
 
-    def read_shared_accounts(self, snapshot_id: str) -> list:
-        """The accounts (or 'all') allowed to restore the snapshot, sorted."""
-        with aws_call(f"read the sharing of DB cluster snapshot {snapshot_id!r}"):
-            response = self.client.describe_db_cluster_snapshot_attributes(
-                DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True
-            )
+    def read_shared_accounts(self, snapshot_id: str, gone_ok: bool = False) -> list | None:
+        """The accounts (or 'all') allowed to restore the snapshot, sorted; with gone_ok, None when it is gone."""
+        try:
+            with aws_call(
+                f"read the sharing of DB cluster snapshot {snapshot_id!r}",
+                missing_code=SNAPSHOT_NOT_FOUND_CODES if gone_ok else None,
+            ):
+                response = self.client.describe_db_cluster_snapshot_attributes(
+                    DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True
+                )
+        except MissingResource:
+            return None
         attributes = response.get("DBClusterSnapshotAttributesResult", {}).get("DBClusterSnapshotAttributes", [])
         for attribute in attributes:
             if attribute.get("AttributeName") == RESTORE_ATTRIBUTE:
@@ -194,18 +211,27 @@ class NeptuneSnapshotApi:
                 return normalize_boto3_result(cluster)
         return None
 
-    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, deadline) -> dict:
-        """Create the snapshot with its tags in the same call; a busy cluster is retried until the
-        deadline (a waiting.Deadline, shared with the task's other waits)."""
+    def create_snapshot(
+        self, snapshot_id: str, cluster_id: str, tags: dict | None, deadline, cluster_status: str | None = None
+    ) -> dict:
+        """Create the snapshot with its tags in the same call. A busy cluster is retried until the
+        deadline (a waiting.Deadline, shared with the task's other waits) when its last seen status is one
+        that passes by itself; in a status the module does not know, AWS's first answer stands."""
         request = {"DBClusterSnapshotIdentifier": snapshot_id, "DBClusterIdentifier": cluster_id}
         if tags:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
-        busy_hint = f"the cluster stayed busy for the whole wait_timeout of {deadline.seconds:g} s"
+        retry_busy = cluster_busy_passes(cluster_status)
+        if retry_busy:
+            busy_hint = f"the cluster stayed busy for the whole wait_timeout of {deadline.seconds:g} s"
+        else:
+            busy_hint = (
+                f"the cluster was {cluster_status!r}, a status not known to pass by itself, so it was not retried"
+            )
         with aws_call(description, exists_code=ALREADY_EXISTS, hints={BUSY_CLUSTER: busy_hint}):
             response = call_while_busy(
                 lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
-                is_busy=lambda error: error_code(error) == BUSY_CLUSTER,
+                is_busy=lambda error: retry_busy and error_code(error) == BUSY_CLUSTER,
                 timeout=deadline,
                 clock=self.clock,
                 sleep=self.sleep,
@@ -249,7 +275,7 @@ class NeptuneSnapshotApi:
         try:
             with aws_call(
                 f"delete DB cluster snapshot {snapshot_id!r}",
-                missing_code=NOT_FOUND_SNAPSHOT,
+                missing_code=SNAPSHOT_NOT_FOUND_CODES,
                 hints={BAD_SNAPSHOT_STATE: hint} if status == "creating" else None,
             ):
                 self.client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True)

@@ -10,18 +10,23 @@ same `changed` and the predicted facts.
 
 from __future__ import annotations
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from .snapshot_api import BAD_SNAPSHOT_STATE
 from .snapshot_api import SnapshotAppeared
-from .snapshot_plan import AVAILABLE
+from .snapshot_api import error_code
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
-from .snapshot_plan import CREATING
 from .snapshot_plan import DELETE
-from .snapshot_plan import DELETING
 from .snapshot_plan import NEPTUNE_ENGINE
-from .snapshot_plan import PENDING_STATUSES
+from .snapshot_plan import Refused
 from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
+from .statuses import AVAILABLE
+from .statuses import CREATING
+from .statuses import DELETING
+from .statuses import SNAPSHOT_FAILURE_STATUSES
 from .waiting import ABSENT
 from .waiting import Deadline
 from .waiting import wait_for_snapshot
@@ -33,13 +38,19 @@ MAX_TAGS_PER_RESOURCE = 50
 def read_snapshot_for_plan(api, request):
     """The current snapshot with its tags (and sharing, when the task manages it).
 
-    Tags and sharing are only read for a snapshot the module may touch.
+    Tags and sharing are only read for a snapshot the module may touch, and only to keep it (a delete
+    needs neither: 2 calls). A snapshot deleted between the calls (any not-found code the models list
+    for them) is taken as gone.
     """
     snapshot = api.describe_snapshot(request.snapshot_id)
-    if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE:
-        snapshot["tags"] = api.read_tags(snapshot)
+    if snapshot is not None and snapshot.get("engine") == NEPTUNE_ENGINE and request.state == "present":
+        snapshot["tags"] = api.read_tags(snapshot, gone_ok=True)
+        if snapshot["tags"] is None:
+            return None
         if request.shared_accounts is not None:
-            snapshot["shared_accounts"] = api.read_shared_accounts(request.snapshot_id)
+            snapshot["shared_accounts"] = api.read_shared_accounts(request.snapshot_id, gone_ok=True)
+            if snapshot["shared_accounts"] is None:
+                return None
     return snapshot
 
 
@@ -97,7 +108,7 @@ class SnapshotRun:
             snapshot_id,
             goal,
             self.deadline,
-            PENDING_STATUSES,
+            SNAPSHOT_FAILURE_STATUSES,
             snapshot,
             api.clock,
             api.sleep,
@@ -112,7 +123,9 @@ class SnapshotRun:
     def make(self, plan) -> dict:
         api, request = self.api, self.request
         if plan.action == CREATE:
-            facts = api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, self.deadline)
+            facts = api.create_snapshot(
+                request.snapshot_id, request.cluster_id, request.tags, self.deadline, plan.cluster_status
+            )
         else:
             facts = api.copy_snapshot(request)
         if not plan.origin_copies_tags:
@@ -137,7 +150,7 @@ class SnapshotRun:
                 # AWS refuses to delete a snapshot still being created; with wait, let it finish first.
                 # (One being copied is deleted at once: that cancels the copy.)
                 status = self.wait_until(AVAILABLE, plan.facts)["status"]
-            api.delete_snapshot(request.snapshot_id, status)
+            self.delete(status)
             return plan.facts
 
         facts = plan.facts
@@ -154,6 +167,32 @@ class SnapshotRun:
         if "shared_accounts" in plan.facts:
             facts = dict(facts, shared_accounts=plan.facts["shared_accounts"])
         return facts
+
+    def delete(self, status) -> None:
+        """Delete the snapshot. A delete whose answer was lost is resent by botocore, and AWS answers the
+        resend InvalidDBClusterSnapshotStateFault since the snapshot is already `deleting`: read it again,
+        and take `deleting` or gone as the delete done."""
+        api, snapshot_id = self.api, self.request.snapshot_id
+        try:
+            api.delete_snapshot(snapshot_id, status)
+        except AnsibleAWSError as error:
+            if error_code(error.exception) != BAD_SNAPSHOT_STATE:
+                raise
+            again = api.describe_snapshot(snapshot_id)
+            if again is not None and again.get("status") != DELETING:
+                raise
+
+    def outlive_deleting(self, snapshot: dict, check_mode: bool) -> None:
+        """state=present found the snapshot being deleted: it is about to vanish, so it does not count as
+        there. Without wait the task fails; with wait it waits until the snapshot is gone (check mode does
+        not wait, and plans the create the real run would make)."""
+        if not self.request.wait:
+            raise Refused(
+                f"Snapshot {self.request.snapshot_id!r} is {DELETING!r}: AWS is deleting it. Re-run the task once "
+                "it is gone to create it again, or set wait: true to wait for that within wait_timeout"
+            )
+        if not check_mode:
+            self.wait_until(ABSENT, snapshot)
 
     def adopt(self) -> dict:
         """The snapshot appeared between our read and our create (a concurrent run, or a lost answer
@@ -179,6 +218,9 @@ def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
     """
     run = SnapshotRun(api, request)
     current = read_snapshot_for_plan(api, request)
+    if request.state == "present" and current is not None and current.get("status") == DELETING:
+        run.outlive_deleting(current, check_mode)
+        current = None
     cluster = source = origin_tags = None
     if current is None and request.state == "present":
         cluster, source, origin_tags = read_origin(api, source_api or api, request)

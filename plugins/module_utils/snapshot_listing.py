@@ -15,8 +15,8 @@ import datetime
 from dataclasses import dataclass
 
 from .snapshot_plan import NEPTUNE_ENGINE
-from .validation import AUTOMATED_PREFIX
 from .validation import InvalidInput
+from .validation import is_automated
 from .validation import normalize_identifier
 from .validation import normalize_snapshot_reference
 from .validation import normalize_tags
@@ -91,13 +91,14 @@ def describe_request(request: ListingRequest) -> dict:
     elif request.cluster_id is not None:
         parameters["DBClusterIdentifier"] = request.cluster_id
     snapshot_type = request.snapshot_type
-    if snapshot_type is None and (request.snapshot_id or "").startswith(AUTOMATED_PREFIX):
-        # AWS finds an automated snapshot by identifier only when asked for that type.
+    automated = request.snapshot_id is not None and is_automated(request.snapshot_id)
+    if snapshot_type is None and automated:
+        # AWS finds an automated snapshot by identifier (or ARN) only when asked for that type.
         snapshot_type = "automated"
     if snapshot_type is not None:
         parameters["SnapshotType"] = snapshot_type
-    if request.include_shared or (request.snapshot_id or "").startswith("arn:"):
-        # A snapshot named by its ARN may be one shared with this account.
+    if request.include_shared or ((request.snapshot_id or "").startswith("arn:") and not automated):
+        # A manual snapshot named by its ARN may be one shared with this account (automated ones never are).
         parameters["IncludeShared"] = True
     if request.include_public:
         parameters["IncludePublic"] = True

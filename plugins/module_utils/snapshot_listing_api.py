@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
-from .snapshot_api import NOT_FOUND_SNAPSHOT, MissingResource, NeptuneSnapshotApi, aws_call, error_code, snapshot_facts
+from .snapshot_api import SNAPSHOT_NOT_FOUND_CODES, MissingResource, NeptuneSnapshotApi, aws_call, snapshot_facts
 from .snapshot_listing import ListingRequest, describe_request, has_tags, keep, oldest_first, owned, shareable
 
 # The largest page DescribeDBClusterSnapshots gives (MaxRecords is 20 to 100).
@@ -35,7 +33,7 @@ def describe_all(client, parameters: dict) -> list:
     wanted = parameters.get("DBClusterSnapshotIdentifier")
     description = "describe DB cluster snapshots" + (f" {wanted!r}" if wanted else "")
     try:
-        with aws_call(description, missing_code=NOT_FOUND_SNAPSHOT):
+        with aws_call(description, missing_code=SNAPSHOT_NOT_FOUND_CODES):
             while True:
                 response = client.describe_db_cluster_snapshots(aws_retry=True, **request)
                 snapshots.extend(response.get("DBClusterSnapshots", []))
@@ -69,13 +67,9 @@ GONE = object()
 
 
 def _unless_gone(read, facts: dict):
-    """read(facts), or GONE when the snapshot was deleted meanwhile: it is left out, not an error."""
-    try:
-        return read(facts)
-    except AnsibleAWSError as error:
-        if error_code(error.exception) == NOT_FOUND_SNAPSHOT:
-            return GONE
-        raise
+    """read(facts, gone_ok=True), or GONE when the snapshot was deleted meanwhile: it is left out, not an error."""
+    value = read(facts, gone_ok=True)
+    return GONE if value is None else value
 
 
 def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: int = DEFAULT_WORKERS) -> list:
@@ -95,8 +89,8 @@ def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: in
     if request.include_shared_accounts:
         mine = [facts for facts in snapshots if owned(facts)]
 
-        def read_shared_accounts(facts: dict) -> list:
-            return api.read_shared_accounts(facts["db_cluster_snapshot_identifier"]) if shareable(facts) else []
+        def read_shared_accounts(facts: dict, gone_ok: bool) -> list | None:
+            return api.read_shared_accounts(facts["db_cluster_snapshot_identifier"], gone_ok) if shareable(facts) else []
 
         for facts, accounts in zip(mine, bounded_map(lambda facts: _unless_gone(read_shared_accounts, facts), mine, workers)):
             facts["shared_accounts"] = accounts

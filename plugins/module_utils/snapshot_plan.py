@@ -11,10 +11,14 @@ plan's before and after.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from .statuses import AVAILABLE
+from .statuses import DELETING
+from .statuses import cluster_status_stays
 from .validation import PUBLIC
 from .validation import InvalidInput
 from .validation import SnapshotSource
@@ -25,13 +29,6 @@ from .validation import normalize_tags
 from .validation import parse_source
 
 NEPTUNE_ENGINE = "neptune"
-AVAILABLE = "available"
-CREATING = "creating"
-DELETING = "deleting"
-# A cluster in one of these states will not take a snapshot until someone acts: no use retrying.
-UNSNAPSHOTTABLE_CLUSTER_STATUSES = ("stopped", "stopping", "deleting", "inaccessible-encryption-credentials")
-# Statuses from which a snapshot becomes available by itself.
-PENDING_STATUSES = ("creating", "copying")
 
 CREATE = "create"
 COPY = "copy"
@@ -58,6 +55,8 @@ class SnapshotRequest:
     copy_tags: bool = False
     shared_accounts: list | None = None
     purge_shared_accounts: bool = True
+    region: str | None = None
+    """The module's region: where a new snapshot or copy is made."""
 
 
 def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
@@ -83,7 +82,36 @@ def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
         copy_tags=params.get("copy_tags", False),
         shared_accounts=normalize_shared_accounts(params.get("shared_accounts"), params.get("allow_public", False)),
         purge_shared_accounts=params.get("purge_shared_accounts", True),
+        region=region,
     )
+
+
+# What a delete does not use, when the task sets it anyway: (option, is it set?).
+_UNUSED_BY_DELETE = (
+    ("tags", lambda value: value is not None),
+    ("shared_accounts", lambda value: value is not None),
+    ("kms_key_id", lambda value: value is not None),
+    ("copy_tags", bool),
+    ("source_region", lambda value: value is not None),
+    ("allow_public", bool),
+)
+
+
+def ignored_option_warnings(params: dict) -> list:
+    """Warnings for options a task sets that state=absent does not use (it deletes, nothing else)."""
+    if params.get("state") != "absent":
+        return []
+    warnings = [
+        f"{option} is ignored with state=absent: a delete neither tags, shares nor copies"
+        for option, is_set in _UNUSED_BY_DELETE
+        if is_set(params.get(option))
+    ]
+    if params.get("source_db_cluster_snapshot_identifier") is not None:
+        warnings.append(
+            "source_db_cluster_snapshot_identifier copies nothing with state=absent: it only keeps the delete off "
+            "a snapshot AWS reports as copied from another source"
+        )
+    return warnings
 
 
 @dataclass
@@ -101,6 +129,8 @@ class Plan:
     """A new snapshot gets tags of its own from AWS (copy_tags, or the cluster's CopyTagsToSnapshot)."""
     tags_known: bool = True
     """The planned tags are exact; False when AWS copies tags that could not be read beforehand."""
+    cluster_status: str | None = None
+    """The status of the cluster to snapshot, as read for the plan: it decides whether busy is retried."""
 
     @property
     def changed(self) -> bool:
@@ -160,10 +190,11 @@ def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None
             f"{engine!r}, not {NEPTUNE_ENGINE!r}; this module snapshots Neptune clusters only"
         )
     status = cluster.get("Status")
-    if status in UNSNAPSHOTTABLE_CLUSTER_STATUSES:
+    if cluster_status_stays(status):
         raise Refused(
-            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}; "
-            "AWS snapshots a cluster only while it runs (a busy cluster is retried, this one would not recover)"
+            f"Cannot create snapshot {request.snapshot_id!r}: cluster {request.cluster_id!r} is {status!r}, a "
+            "status AWS documents as one a cluster does not leave by itself; AWS snapshots a cluster only while "
+            "it runs (a cluster busy with backing-up, modifying, maintenance, upgrading... is retried instead)"
         )
 
 
@@ -190,6 +221,19 @@ def check_copy_source(request: SnapshotRequest, source: dict | None) -> None:
             f"{what}: the source is encrypted and in region {request.source.region!r}; AWS requires "
             "kms_key_id, a KMS key of this (the destination) region, to copy it across regions"
         )
+    if encrypted and shared_with_this_account(source) and not request.kms_key_id:
+        raise Refused(
+            f"{what}: the source is encrypted and shared from another account; AWS requires kms_key_id "
+            "(a KMS key of this account and region) to copy an encrypted snapshot shared from another account"
+        )
+
+
+def shared_with_this_account(source: dict) -> bool:
+    """Whether a snapshot belongs to another account: described with IncludeShared, AWS reports such a
+    snapshot with SnapshotType shared (or public) and names it by its ARN."""
+    return source.get("snapshot_type") in ("shared", "public") or str(
+        source.get("db_cluster_snapshot_identifier", "")
+    ).startswith("arn:")
 
 
 def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict, cluster_tags: dict | None = None) -> dict:
@@ -244,13 +288,37 @@ def predicted_copy_facts(request: SnapshotRequest, source: dict, source_tags: di
     if source.get("db_cluster_snapshot_arn"):
         facts["source_db_cluster_snapshot_arn"] = source["db_cluster_snapshot_arn"]
     if request.kms_key_id:
-        facts["kms_key_id"] = request.kms_key_id
+        # AWS reports the key's ARN: an alias or a bare key ID given here would not be what it reports.
+        if KMS_KEY_ARN_PATTERN.fullmatch(request.kms_key_id):
+            facts["kms_key_id"] = request.kms_key_id
     elif source.get("storage_encrypted") and source.get("kms_key_id"):
+        # Without kms_key_id AWS encrypts the copy with the source's key (same region: a cross-region
+        # encrypted copy needs kms_key_id).
         facts["kms_key_id"] = source["kms_key_id"]
+    facts.update(_copy_arn(request, source))
+    return facts
+
+
+KMS_KEY_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+")
+
+
+def _copy_arn(request: SnapshotRequest, source: dict) -> dict:
+    """The ARN the copy will have: the source's partition and account, this region, the new identifier.
+
+    Not predicted for a snapshot shared from another account: this account's ID is not known without
+    another call (sts:GetCallerIdentity), which a prediction is not worth.
+    """
     if request.source.arn is None:
         # Same region and account as the source: the copy's ARN is the source's with the new identifier.
-        facts.update(_arn_for(request.snapshot_id, source.get("db_cluster_snapshot_arn") or "", ":cluster-snapshot:"))
-    return facts
+        return _arn_for(request.snapshot_id, source.get("db_cluster_snapshot_arn") or "", ":cluster-snapshot:")
+    if shared_with_this_account(source) or request.region is None:
+        return {}
+    partition = request.source.arn.split(":")[1]
+    return {
+        "db_cluster_snapshot_arn": (
+            f"arn:{partition}:rds:{request.region}:{request.source.account}:cluster-snapshot:{request.snapshot_id}"
+        )
+    }
 
 
 def _arn_for(snapshot_id: str, sibling_arn: str, marker: str) -> dict:
@@ -274,19 +342,26 @@ def diff_view(facts: dict | None) -> dict:
         "exists": True,
         "db_cluster_snapshot_identifier": facts.get("db_cluster_snapshot_identifier"),
         "db_cluster_identifier": facts.get("db_cluster_identifier"),
-        "tags": dict(facts.get("tags") or {}),
     }
+    if "tags" in facts:  # a delete does not read them
+        view["tags"] = dict(facts["tags"] or {})
     if "shared_accounts" in facts:
         view["shared_accounts"] = list(facts["shared_accounts"])
     return view
 
 
+# Keys under this prefix belong to AWS: it refuses to add or remove them, so they are never sent and never
+# count as a change (they come with the tags AWS copies from a cluster or a source snapshot).
+AWS_TAG_PREFIX = "aws:"
+
+
 def tag_changes(current: dict, desired: dict | None, purge: bool) -> tuple[dict, list]:
-    """Tags to set and keys to remove; desired None leaves the tags alone."""
+    """Tags to set and keys to remove, never an aws: key; desired None leaves the tags alone."""
     if desired is None:
         return {}, []
     to_set, to_remove = compare_aws_tags(current, desired, purge_tags=purge)
-    return to_set, sorted(to_remove)
+    to_set = {key: value for key, value in to_set.items() if not key.startswith(AWS_TAG_PREFIX)}
+    return to_set, sorted(key for key in to_remove if not key.startswith(AWS_TAG_PREFIX))
 
 
 def apply_tag_changes(current: dict, to_set: dict, to_remove: list) -> dict:
@@ -368,6 +443,7 @@ def make_plan(
             accounts_to_add=to_add,
             origin_copies_tags=origin_copies_tags,
             tags_known=not origin_copies_tags or origin_tags is not None or exact_without_origin,
+            cluster_status=(cluster or {}).get("Status"),
         )
 
     current_tags = snapshot.get("tags") or {}

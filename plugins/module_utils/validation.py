@@ -11,7 +11,6 @@ user can fix the task without reading AWS documentation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 IDENTIFIER_MAX_LENGTH = 63
@@ -19,8 +18,9 @@ TAG_KEY_MAX_LENGTH = 128
 TAG_VALUE_MAX_LENGTH = 256
 # The API refuses tags under these prefixes; AWS itself owns them.
 RESERVED_TAG_PREFIXES = ("aws:", "rds:")
-# Besides Unicode letters, digits and white space (Java \p{L}\p{N}\p{Z}).
-TAG_EXTRA_CHARACTERS = "_.:/=+-"
+# The characters a tag may hold are left to AWS: the Neptune reference page and the RDS endpoint that serves
+# Neptune calls disagree (the RDS model also allows '@'), and a local check stricter than AWS would make
+# purge_tags remove tags the user cannot name. AWS refuses what it does not take, with its own message.
 
 _IDENTIFIER_RULE = (
     "1 to 63 ASCII letters, digits or hyphens; the first a letter; "
@@ -43,6 +43,12 @@ def normalize_identifier(value, option: str) -> str:
             "and are never created, changed, shared or deleted by this module (copy one with "
             "source_db_cluster_snapshot_identifier to keep or share it)"
         )
+    if option == "db_cluster_snapshot_identifier" and value.lower().startswith(AWS_BACKUP_PREFIX):
+        raise InvalidInput(
+            f"{option} {value!r} names an AWS Backup recovery point; AWS Backup owns its recovery points "
+            "(their retention and deletion are set in AWS Backup), so this module never creates, deletes, "
+            "retags or shares them (copy one with source_db_cluster_snapshot_identifier to keep a copy of your own)"
+        )
     if (
         not 1 <= len(value) <= IDENTIFIER_MAX_LENGTH
         or not _IDENTIFIER_PATTERN.fullmatch(value)
@@ -52,26 +58,16 @@ def normalize_identifier(value, option: str) -> str:
     return value.lower()
 
 
-def _is_tag_character(character: str) -> bool:
-    return character in TAG_EXTRA_CHARACTERS or unicodedata.category(character)[0] in "LNZ"
-
-
 def _tag_text_problem(text: str, max_length: int, min_length: int) -> str | None:
     if not min_length <= len(text) <= max_length:
         return f"must be {min_length} to {max_length} characters long (it has {len(text)})"
     if text.lower().startswith(RESERVED_TAG_PREFIXES):
         return "must not start with 'aws:' or 'rds:' (prefixes reserved by AWS)"
-    bad = sorted({character for character in text if not _is_tag_character(character)})
-    if bad:
-        return (
-            f"contains {', '.join(repr(c) for c in bad)}; only Unicode letters, digits, "
-            f"white space and {' '.join(TAG_EXTRA_CHARACTERS)} are allowed"
-        )
     return None
 
 
 def normalize_tags(tags) -> dict[str, str] | None:
-    """Check tags against the API's rules and return them with string values.
+    """Check what is certain of tags (strings, lengths, reserved prefixes); return them with string values.
 
     None (tags not given) stays None: the caller then leaves the tags alone.
     """
@@ -106,8 +102,12 @@ def normalize_tags(tags) -> dict[str, str] | None:
 
 MAX_SHARED_ACCOUNTS = 20
 PUBLIC = "all"
-# AWS names automated snapshots "rds:<cluster>-<date>".
+# AWS names automated snapshots "rds:<cluster>-<date>", and AWS Backup its recovery points of a cluster
+# "awsbackup:job-<job id>" (AWS Backup developer guide, recovery point IDs). Both can be looked up and
+# copied; neither is ever managed by this module.
 AUTOMATED_PREFIX = "rds:"
+AWS_BACKUP_PREFIX = "awsbackup:"
+AWS_MADE_PREFIXES = (AUTOMATED_PREFIX, AWS_BACKUP_PREFIX)
 _ACCOUNT_PATTERN = re.compile(r"[0-9]{12}")
 SNAPSHOT_ARN_PATTERN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):rds:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
@@ -131,15 +131,26 @@ class SnapshotSource:
         return self.arn or self.identifier
 
 
+def snapshot_name(reference: str) -> str:
+    """The identifier in a snapshot reference: the reference itself, or the part of an ARN after cluster-snapshot:."""
+    return reference.partition(":cluster-snapshot:")[2] if reference.startswith("arn:") else reference
+
+
+def is_automated(reference: str) -> bool:
+    """Whether a reference (identifier or ARN) names an automated snapshot, which AWS finds only by type."""
+    return snapshot_name(reference).startswith(AUTOMATED_PREFIX)
+
+
 def _normalize_any_identifier(value, option: str) -> str:
-    """A manual snapshot's identifier, or an automated one's ("rds:" + identifier)."""
-    if isinstance(value, str) and value.lower().startswith(AUTOMATED_PREFIX):
-        name = value[len(AUTOMATED_PREFIX):]
+    """A manual snapshot's identifier, or one AWS made: "rds:" (automated) or "awsbackup:" (AWS Backup) + identifier."""
+    prefix = next((p for p in AWS_MADE_PREFIXES if isinstance(value, str) and value.lower().startswith(p)), None)
+    if prefix is not None:
+        name = value[len(prefix):]
         try:
-            return AUTOMATED_PREFIX + normalize_identifier(name, option)
+            return prefix + normalize_identifier(name, option)
         except InvalidInput:
             raise InvalidInput(
-                f"{option} {value!r} is invalid: an automated snapshot's identifier is 'rds:' followed by "
+                f"{option} {value!r} is invalid: a snapshot name AWS makes is {prefix!r} followed by "
                 f"{name!r}, which must be {_IDENTIFIER_RULE}"
             ) from None
     return normalize_identifier(value, option)

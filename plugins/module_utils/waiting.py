@@ -14,6 +14,8 @@ from __future__ import annotations
 import random
 import time
 
+from .statuses import SNAPSHOT_FAILURE_STATUSES
+
 POLL_INTERVAL = 5
 BUSY_FIRST_DELAY = 5
 BUSY_MAX_DELAY = 30
@@ -55,7 +57,7 @@ def wait_for_snapshot(
     snapshot_id: str,
     goal: str,
     timeout,
-    pending_statuses,
+    failure_statuses,
     snapshot: dict | None,
     clock=time.monotonic,
     sleep=time.sleep,
@@ -65,7 +67,9 @@ def wait_for_snapshot(
 
     snapshot is the state already known, so a call is spent only when it is not
     there yet. timeout is seconds, or a Deadline shared with the task's other
-    waits. Returns the last state read.
+    waits. As botocore's waiter does, a status in failure_statuses ends the wait
+    for AVAILABLE at once, and any other is polled until the timeout. Returns
+    the last state read.
     """
     deadline = _deadline(timeout, clock)
     while True:
@@ -77,8 +81,11 @@ def wait_for_snapshot(
             status = snapshot.get("status")
             if status == AVAILABLE:
                 return snapshot
-            if status not in pending_statuses:
-                raise WaitFailed(f"Stopped waiting for {_describe(snapshot_id, snapshot)}: it will not become available")
+            if status in failure_statuses:
+                raise WaitFailed(
+                    f"Stopped waiting for {_describe(snapshot_id, snapshot)}: it will not become available "
+                    f"(AWS's own snapshot waiter gives up on {status!r} too)"
+                )
         remaining = deadline.remaining()
         if remaining <= 0:
             raise WaitFailed(

@@ -26,6 +26,8 @@ options:
       - The snapshot's identifier. 1 to 63 letters, digits or hyphens; the first a letter; no trailing hyphen;
         no two consecutive hyphens.
       - AWS stores identifiers lowercase, so it is compared case-insensitively and returned lowercase.
+      - Names AWS makes itself are refused: automated snapshots (V(rds:...)) and AWS Backup recovery points
+        (V(awsbackup:job-...)), which AWS Backup owns. Both can be copied with O(source_db_cluster_snapshot_identifier).
     type: str
     required: true
     aliases: ['id', 'snapshot_id', 'snapshot_name']
@@ -34,7 +36,11 @@ options:
       - The Neptune DB cluster to snapshot. Required to create a snapshot.
       - When the cluster copies its tags to snapshots (C(CopyTagsToSnapshot)), a new snapshot starts with the
         cluster's tags and O(tags) then apply as usual; the module reads them back, so a re-run changes nothing.
-      - A stopped or deleting cluster is refused at once; a busy one is retried (see O(wait_timeout)).
+      - A cluster in a status it does not leave by itself (such as V(stopped), V(deleting), V(migration-failed),
+        V(incompatible-*) or V(inaccessible-encryption-credentials*)) is refused at once. One busy in a status that
+        passes by itself (such as V(backing-up), V(modifying), V(maintenance) or V(upgrading)) is retried (see
+        O(wait_timeout)); in a status the module does not know, AWS's first answer stands. The lists follow AWS's
+        documented DB cluster statuses (see the collection's docs/aws-fidelity.md).
       - When the snapshot exists and was taken from another cluster, the task fails and changes nothing,
         with O(state=present) and O(state=absent) alike.
     type: str
@@ -42,7 +48,8 @@ options:
   source_db_cluster_snapshot_identifier:
     description:
       - Make the snapshot, when it does not exist, by copying this snapshot instead of snapshotting a cluster.
-      - The identifier of a snapshot in this region, such as V(graph-nightly) or an automated V(rds:graph-2026-11-27-03-00),
+      - The identifier of a snapshot in this region, such as V(graph-nightly), an automated V(rds:graph-2026-11-27-03-00)
+        or an AWS Backup recovery point V(awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453),
         or the ARN of a snapshot in another region or account,
         such as V(arn:aws:rds:us-west-2:123456789012:cluster-snapshot:graph-nightly).
       - The source must be a Neptune snapshot and V(available); otherwise the task fails before the copy.
@@ -53,13 +60,17 @@ options:
   source_region:
     description:
       - The region of the source snapshot, for a cross-region copy. botocore then signs the presigned URL AWS needs.
-      - Defaults to the region in the source's ARN; when both are given they must agree.
+      - Defaults to the region in the source's ARN; when both are given they must agree. Requires
+        O(source_db_cluster_snapshot_identifier).
     type: str
   kms_key_id:
     description:
-      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with.
-      - Required by AWS to copy an encrypted snapshot across regions. An unencrypted snapshot cannot be encrypted by
-        copying it, so the module refuses O(kms_key_id) for an unencrypted source.
+      - The KMS key (ID, ARN or alias of this region) to encrypt the copy with. Requires
+        O(source_db_cluster_snapshot_identifier).
+      - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
+        from another account (which AWS reports with C(SnapshotType) V(shared)); the module refuses such a copy
+        without it before calling AWS. An unencrypted snapshot cannot be encrypted by copying it, so the module
+        refuses O(kms_key_id) for an unencrypted source.
     type: str
   copy_tags:
     description:
@@ -93,7 +104,10 @@ options:
   state:
     description:
       - V(present) makes sure the snapshot exists; V(absent) deletes it if it is a manual Neptune snapshot.
-      - With V(absent), a snapshot that does not exist is not an error.
+      - With V(absent), a snapshot that does not exist is not an error. O(tags), O(shared_accounts),
+        O(kms_key_id), O(copy_tags), O(source_region) and O(allow_public) do not apply to a delete and get a
+        warning when given; O(source_db_cluster_snapshot_identifier) only guards it (a snapshot AWS reports as
+        copied from another source is left alone), and is warned about too.
     type: str
     choices: ['present', 'absent']
     default: present
@@ -103,9 +117,14 @@ options:
       - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
         being created is waited for until it is available, since AWS deletes only available snapshots; one being
         copied is deleted at once, which cancels the copy; one already being deleted is left to finish.
+      - With O(state=present), a snapshot AWS reports V(deleting) is about to vanish: without O(wait) the task
+        fails, naming the status (re-run it once the snapshot is gone); with O(wait) the module waits until it is
+        gone, then creates it as asked.
       - Check mode never waits.
-      - A snapshot that turns V(failed), or that is not there by O(wait_timeout), fails the task with its last
-        status and progress.
+      - A snapshot that turns V(failed) (or another status of botocore's snapshot waiter's failure set:
+        V(deleted), V(deleting), V(incompatible-restore), V(incompatible-parameters)), or that is not there by
+        O(wait_timeout), fails the task with its last status and progress. Any other status (such as a queued
+        copy's) is polled until O(wait_timeout).
     type: bool
     default: false
   wait_timeout:
@@ -119,9 +138,11 @@ options:
 notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
   - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
-    accounts it is shared with, before and after.
-  - "Tag keys and values are checked before any call: keys of 1 to 128 and values of 0 to 256 characters, neither
-    starting with V(aws:) or V(rds:), made of Unicode letters, digits, white space and V(_ . : / = + -)."
+    accounts it is shared with, before and after. With O(state=absent) the tags are not read (a delete costs two
+    calls, describe and delete), so the diff's C(before) has no C(tags).
+  - "Tag keys and values are checked before any call for what is certain: strings, keys of 1 to 128 and values of
+    0 to 256 characters, neither starting with V(aws:) or V(rds:). Which characters a tag may hold is left to AWS
+    (the RDS endpoint that serves Neptune also takes V(@)); a tag AWS refuses fails the task with AWS's message."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
     C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
 extends_documentation_fragment:
@@ -290,12 +311,19 @@ db_cluster_snapshot:
       type: bool
       sample: true
     kms_key_id:
-      description: The KMS key of an encrypted snapshot.
+      description:
+        - The KMS key of an encrypted snapshot, as AWS reports it (the key's ARN).
+        - In check mode, a copy's key is predicted only when it is known as AWS will report it (the source's key,
+          or O(kms_key_id) given as a key ARN); an alias or a key ID given as O(kms_key_id) is left out.
       returned: when AWS reports it
       type: str
       sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab
     db_cluster_snapshot_arn:
-      description: The snapshot's ARN.
+      description:
+        - The snapshot's ARN.
+        - In check mode, predicted from the cluster's or the source's ARN (partition and account) and the module's
+          region. Not predicted for a copy of a snapshot another account shares, whose ARN would need this account's
+          ID (one more call).
       returned: when the snapshot exists or is about to
       type: str
       sample: arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-before-upgrade
@@ -315,8 +343,10 @@ db_cluster_snapshot:
       type: str
       sample: standard
     tags:
-      description: The snapshot's tags as a dictionary.
-      returned: when the snapshot exists or is about to
+      description:
+        - The snapshot's tags as a dictionary.
+        - Not with O(state=absent), which does not read them.
+      returned: when the snapshot exists or is about to, with O(state=present)
       type: dict
       sample: {"purpose": "pre-upgrade", "owner": "data-platform"}
     shared_accounts:
@@ -334,6 +364,7 @@ from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api impo
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import ignored_option_warnings
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 
@@ -355,16 +386,27 @@ ARGUMENT_SPEC = dict(
 )
 
 
+# Copy-only options. copy_tags is not here: it defaults to false, which required_by counts as given,
+# so build_request refuses copy_tags=true without a source instead.
+REQUIRED_BY = dict(
+    kms_key_id=["source_db_cluster_snapshot_identifier"],
+    source_region=["source_db_cluster_snapshot_identifier"],
+)
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("db_cluster_identifier", "source_db_cluster_snapshot_identifier")],
+        required_by=REQUIRED_BY,
         supports_check_mode=True,
     )
     try:
         request = build_request(module.params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
+    for warning in ignored_option_warnings(module.params):
+        module.warn(warning)
 
     api = connect(module)
     source_api = connect(module, region=request.source.region) if request.source and request.source.region else api

@@ -24,8 +24,9 @@ options:
     description:
       - Only the snapshot with this identifier. Compared case-insensitively.
       - A manual snapshot's identifier is 1 to 63 letters, digits or hyphens; the first a letter; no trailing hyphen;
-        no two consecutive hyphens. An automated one is V(rds:) followed by such an identifier. A snapshot shared
-        by another account is named by its ARN.
+        no two consecutive hyphens. An automated one is V(rds:) followed by such an identifier, an AWS Backup
+        recovery point V(awsbackup:job-) followed by its job ID. A snapshot shared by another account is named by
+        its ARN; an automated snapshot's ARN is asked for with its type, as its name is.
       - A snapshot that does not exist gives an empty list, not an error.
     type: str
     aliases: ['id']

@@ -11,6 +11,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -107,6 +108,9 @@ def run_module(monkeypatch, capsys):
             return source_client if region and source_client is not None else client
 
         monkeypatch.setattr(AnsibleAWSModule, "client", make_client)
+        # Warnings are process-wide in ansible-core: each run starts with none, as a real module does.
+        monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+        monkeypatch.setattr(ansible_warnings, "_global_deprecations", {})
         module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
         with patch_module_args(module_args):
             with pytest.raises(SystemExit):

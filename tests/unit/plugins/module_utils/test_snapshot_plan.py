@@ -210,13 +210,15 @@ def test_copy_plan_predicts_facts_from_the_source():
     }
 
 
-def test_cross_region_copy_uses_the_given_key_and_predicts_no_arn():
-    req = copy_request(
+def test_cross_region_copy_predicts_its_arn_here_and_no_kms_alias():
+    params = dict(
+        db_cluster_snapshot_identifier="copy",
         source_db_cluster_snapshot_identifier="arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly",
         kms_key_id="alias/dr",
     )
-    plan = make_plan(req, None, source=SOURCE)
-    assert plan.facts["kms_key_id"] == "alias/dr" and "db_cluster_snapshot_arn" not in plan.facts
+    plan = make_plan(build_request(params, "eu-west-1"), None, source=SOURCE)
+    assert "kms_key_id" not in plan.facts
+    assert plan.facts["db_cluster_snapshot_arn"] == "arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:copy"
 
 
 @pytest.mark.parametrize(

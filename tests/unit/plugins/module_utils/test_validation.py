@@ -67,6 +67,9 @@ def test_tags_empty_dict_is_kept_empty():
         ({"Größe über": "värde 1_.:/=+-"}, {"Größe über": "värde 1_.:/=+-"}),
         ({"日本": "値"}, {"日本": "値"}),
         ({"awsx": "rdsy"}, {"awsx": "rdsy"}),
+        # The RDS endpoint's Tag rule allows '@'; other characters are AWS's to judge, not ours.
+        ({"owner": "alice@example.com"}, {"owner": "alice@example.com"}),
+        ({"a|b": "semi;colon<>"}, {"a|b": "semi;colon<>"}),
     ],
 )
 def test_valid_tags(tags, expected):
@@ -82,9 +85,6 @@ def test_valid_tags(tags, expected):
         ({"aws:owner": "me"}, ["'aws:owner'", "must not start with 'aws:' or 'rds:'"]),
         ({"RDS:thing": "me"}, ["'RDS:thing'", "reserved"]),
         ({"k": "aws:v"}, ["value 'aws:v'", "reserved"]),
-        ({"a|b": "v"}, ["'a|b'", "'|'", "only Unicode letters"]),
-        ({"k": "semi;colon"}, ["'semi;colon'", "';'"]),
-        ({"k": "tab\there"}, ["'\\t'"]),
         ({"k": None}, ["tag 'k' has no value"]),
         ({"k": ["a"]}, ["must be a string"]),
     ],
@@ -98,8 +98,8 @@ def test_invalid_tags_name_the_value_and_the_rule(tags, fragments):
 
 def test_all_tag_problems_are_reported_at_once():
     with pytest.raises(InvalidInput) as caught:
-        normalize_tags({"aws:a": "1", "b": "x|y"})
-    assert "'aws:a'" in str(caught.value) and "'x|y'" in str(caught.value)
+        normalize_tags({"aws:a": "1", "b": "x" * 300})
+    assert "'aws:a'" in str(caught.value) and "tag 'b' value" in str(caught.value)
 
 
 def test_tags_must_be_a_dict():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.graphops.neptune.plugins.module_utils.statuses import SNAPSHOT_FAILURE_STATUSES
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import ABSENT
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import AVAILABLE
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import call_while_busy
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import wait_for_snapshot
 
-PENDING = ("creating", "copying")
+PENDING = SNAPSHOT_FAILURE_STATUSES  # the failure set, passed as the module passes it
 
 
 def reader(states, clock=None, cost=0.0):
@@ -133,3 +134,18 @@ def test_other_errors_are_not_retried(clock):
     with pytest.raises(Busy):
         call_while_busy(call, lambda e: False, 600, clock, clock.sleep)
     assert clock.sleeps == [] and len(call.calls) == 1
+
+
+def test_the_failure_set_is_botocores_snapshot_waiter_failure_set():
+    import botocore.session
+
+    loader = botocore.session.get_session().get_component("data_loader")
+    waiter = loader.load_service_model("rds", "waiters-2")["waiters"]["DBClusterSnapshotAvailable"]
+    failures = {acceptor["expected"] for acceptor in waiter["acceptors"] if acceptor["state"] == "failure"}
+    assert failures == set(SNAPSHOT_FAILURE_STATUSES)
+
+
+def test_an_unknown_status_is_polled_not_failed(clock):
+    read = reader(["pending", "queued", "available"])
+    result = wait_for_snapshot(read, "s", AVAILABLE, 60, PENDING, {"status": "pending"}, clock, clock.sleep)
+    assert result["status"] == "available" and clock.sleeps == [5, 5, 5]
