@@ -112,6 +112,8 @@ class Bench:
         result = playbook.run_playbook(inventory, book, self.env, forks=scenario.forks, check_mode=scenario.check_mode)
         result["calls"] = stats.count_actions(proxy.calls())
         result["end_state_ok"] = self.end_state(scenario, hosts)
+        if scenario.expect_changed is not None:
+            result["changed_ok"] = result["changed"] == (len(hosts) if scenario.expect_changed else 0)
         if scenario.setup != "none":
             for host in hosts.values():
                 self.moto.delete_snapshot(host["snapshot_id"])

@@ -138,6 +138,9 @@ def failures(document: dict) -> list:
                 elif run.get("end_state_ok") is False:
                     lines.append("- %s, %s, run %d: ran, but the snapshot did not end as the scenario wants "
                                  "(tags or existence)" % (scenario["title"], lane, number))
+                elif run.get("changed_ok") is False:
+                    lines.append("- %s, %s, run %d: reported changed on %d host(s), which the scenario does not "
+                                 "expect" % (scenario["title"], lane, number, run["changed"]))
     return lines
 
 

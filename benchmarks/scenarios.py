@@ -10,7 +10,7 @@ run so that every run starts from its own state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 OURS = "graphops.neptune.neptune_cluster_snapshot"
 PEER = "amazon.aws.rds_cluster_snapshot"
@@ -53,9 +53,7 @@ class Scenario:
     peer_module: str = PEER
     peer_args: dict | None = None
     ours_args: dict | None = None
-    notes: str = ""
     runs: int | None = None  # None: the command's BENCH_RUNS
-    tags: list = field(default_factory=list)
 
     def module(self, lane: str) -> str:
         return self.ours_module if lane == "ours" else self.peer_module

@@ -172,3 +172,9 @@ def test_repeated_runs_are_reported():
     text = report.render(document(scenario("fleet", [repeated], [run(1.0, {DESCRIBE: 1})], title="fleet")), "images")
     assert "such a run was made again: fleet 2." in text
     assert "made again" not in report.render(document(scenario("fleet", [run(1.0, {})], [run(1.0, {})])), "images")
+
+
+def test_a_run_that_changed_what_it_should_not_is_listed():
+    changed = dict(run(1.0, {DESCRIBE: 2}, changed=1), changed_ok=False)
+    text = report.render(document(scenario("rerun", [changed], [run(1.0, {DESCRIBE: 3})], title="identical re-run")), "images")
+    assert "- identical re-run, ours, run 0: reported changed on 1 host(s)" in text
