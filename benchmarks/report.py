@@ -43,9 +43,12 @@ EXTRA_CALLS_WHY = {
             "brings them to the plan so that a re-run changes nothing. The peer reads neither.",
     "fleet": "see create with tags: the same calls per task.",
 }
-INFO_WHY = ("The info module reads each snapshot's tags with one `ListTagsForResource` call (the Neptune "
-            "snapshot shape carries no tags); `rds_snapshot_info` makes no such call and returns every snapshot "
-            "with empty `tags`. With `include_tags: false` both make the same single listing call.")
+INFO_WHY = ("The info module reads each snapshot's tags with one `ListTagsForResource` call: the snapshot shape of "
+            "botocore's `neptune` model has no `TagList`, so the describe answer carries no tags for it. "
+            "`rds_snapshot_info` uses the `rds` model, whose shape has `TagList`: it returns `tags: {}` for every "
+            "snapshot and the tags only as an undocumented `tag_list`, from the `TagList` moto puts in the describe "
+            "answer (whether AWS fills it for Neptune snapshots is not shown here). With `include_tags: false` "
+            "both make the same single listing call.")
 
 
 def fmt_seconds(summary: dict) -> str:
@@ -362,6 +365,9 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "  the proxy's status rule. A real snapshot takes minutes, so polling every 5 s instead of 30 s saves up to",
         "  25 s per snapshot, not the minutes of these scenarios' proportions. moto also deletes at once, so",
         "  \"delete with wait\" never waits here.",
+        "- Tags in describe answers: moto puts a `TagList` in every snapshot of a describe answer. The peer (rds",
+        "  model) reads tags from it and never calls `ListTagsForResource`; the module (neptune model, no such",
+        "  field) reads them with that call. Whether AWS fills `TagList` for Neptune snapshots is not shown here.",
         "- Throttling, errors and retries (see [reliability.md](reliability.md)), cross-region copies, sharing.",
         "- Machine noise: the benchmark shared 2 cores with other work; see the load below.",
         "",
