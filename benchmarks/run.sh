@@ -6,7 +6,8 @@
 # Knobs: BENCH_RUNS (5), BENCH_WAIT_RUNS (5), BENCH_LATENCY_MS (30), BENCH_INFO_COUNTS (100,1000),
 # BENCH_POOL_RUNS (3), BENCH_SEQUENTIAL_RUNS (1), BENCH_ONLY (scenario keys, "pool", "startup"),
 # BENCH_QUICK=1 (a short run: 1 run each, 100 snapshots), BENCH_OUTPUT (where the report goes; a run that is
-# quick, partial or under 5 runs writes to tests/output/benchmarks unless BENCH_OUTPUT says otherwise).
+# quick, partial or under 5 runs writes to tests/output/benchmarks unless BENCH_OUTPUT says otherwise),
+# BENCH_STARTUP_BEFORE (a results.json of an earlier `BENCH_ONLY=startup` run, shown as "before" an import cut).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
