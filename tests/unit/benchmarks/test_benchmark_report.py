@@ -178,3 +178,20 @@ def test_a_run_that_changed_what_it_should_not_is_listed():
     changed = dict(run(1.0, {DESCRIBE: 2}, changed=1), changed_ok=False)
     text = report.render(document(scenario("rerun", [changed], [run(1.0, {DESCRIBE: 3})], title="identical re-run")), "images")
     assert "- identical re-run, ours, run 0: reported changed on 1 host(s)" in text
+
+
+def test_every_run_names_valid_distinct_snapshots():
+    """Each run of each lane starts from its own snapshots, with identifiers AWS (and the module) accept."""
+    import bench
+    import scenarios
+    from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
+
+    seen = set()
+    for scenario in scenarios.snapshot_scenarios():
+        for lane in ("ours", "peer"):
+            for number in range(10):
+                for host in bench.host_vars(scenario, lane, number).values():
+                    assert normalize_identifier(host["snapshot_id"], "db_cluster_snapshot_identifier") == host["snapshot_id"]
+                    assert host["snapshot_id"] not in seen
+                    seen.add(host["snapshot_id"])
+    assert len(seen) == 10 * 2 * (len(scenarios.snapshot_scenarios()) - 1 + scenarios.FLEET_SIZE)
