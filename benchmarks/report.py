@@ -120,13 +120,16 @@ def goals_table(goals: list) -> list:
 
 
 def extra_calls_notes(document: dict, summaries: dict) -> list:
-    notes = []
+    notes, info_told = [], False
     for scenario in document["scenarios"]:
         lanes = summaries[scenario["key"]]["lanes"]
         ours, peer = lanes["ours"]["calls"]["total"], lanes["peer"]["calls"]["total"]
         if ours is None or peer is None or ours <= peer:
             continue
-        why = INFO_WHY if scenario["key"].startswith("info") else EXTRA_CALLS_WHY.get(scenario["key"], "not explained.")
+        if scenario["key"].startswith("info"):
+            why, info_told = ("the same tag reads, one a snapshot." if info_told else INFO_WHY), True
+        else:
+            why = EXTRA_CALLS_WHY.get(scenario["key"], "not explained.")
         notes.append("- **%s**: %d calls against %d: %s" % (scenario["title"], ours, peer, why))
     return notes
 
