@@ -14,8 +14,6 @@ from __future__ import annotations
 import random
 import time
 
-from .statuses import SNAPSHOT_FAILURE_STATUSES
-
 POLL_INTERVAL = 5
 BUSY_FIRST_DELAY = 5
 BUSY_MAX_DELAY = 30

@@ -26,8 +26,9 @@ options:
       - The snapshot's identifier. 1 to 63 letters, digits or hyphens; the first a letter; no trailing hyphen;
         no two consecutive hyphens.
       - AWS stores identifiers lowercase, so it is compared case-insensitively and returned lowercase.
-      - Names AWS makes itself are refused: automated snapshots (V(rds:...)) and AWS Backup recovery points
-        (V(awsbackup:job-...)), which AWS Backup owns. Both can be copied with O(source_db_cluster_snapshot_identifier).
+      - Names AWS makes itself are refused, those of automated snapshots (V(rds:...)) and of AWS Backup recovery
+        points (V(awsbackup:job-...)), which AWS Backup owns. Both can be copied with
+        O(source_db_cluster_snapshot_identifier).
     type: str
     required: true
     aliases: ['id', 'snapshot_id', 'snapshot_name']
@@ -117,12 +118,12 @@ options:
       - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
         being created is waited for until it is available, since AWS deletes only available snapshots; one being
         copied is deleted at once, which cancels the copy; one already being deleted is left to finish.
-      - With O(state=present), a snapshot AWS reports V(deleting) is about to vanish: without O(wait) the task
+      - With O(state=present), a snapshot AWS reports V(deleting) is about to vanish. Without O(wait) the task
         fails, naming the status (re-run it once the snapshot is gone); with O(wait) the module waits until it is
         gone, then creates it as asked.
       - Check mode never waits.
-      - A snapshot that turns V(failed) (or another status of botocore's snapshot waiter's failure set:
-        V(deleted), V(deleting), V(incompatible-restore), V(incompatible-parameters)), or that is not there by
+      - A snapshot that turns V(failed) (or another status of botocore's snapshot waiter's failure set, such as
+        V(deleted), V(deleting), V(incompatible-restore) or V(incompatible-parameters)), or that is not there by
         O(wait_timeout), fails the task with its last status and progress. Any other status (such as a queued
         copy's) is polled until O(wait_timeout).
     type: bool

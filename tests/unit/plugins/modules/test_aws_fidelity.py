@@ -161,7 +161,6 @@ def test_2_the_wait_before_sharing_polls_an_unknown_status_too(stubbed, run_modu
     assert result["changed"] and calls.writes == [CREATE, MODIFY] and fake_time.sleeps == [5, 5]
 
 
-
 # --- 3. every not-found code the models list for a call counts as gone ------------------------------
 
 

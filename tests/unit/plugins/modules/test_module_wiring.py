@@ -131,9 +131,9 @@ def answers_for(aws_answers, flow):
         elif method == "list_tags_for_resource":
             answers.append({"TagList": [{"Key": "old", "Value": "x"}]})
         elif method == "describe_db_cluster_snapshot_attributes":
-            answers.append({"DBClusterSnapshotAttributesResult": {"DBClusterSnapshotIdentifier": "snap",
-                            "DBClusterSnapshotAttributes": [{"AttributeName": "restore",
-                                                              "AttributeValues": ["210987654321"]}]}})
+            restore = {"AttributeName": "restore", "AttributeValues": ["210987654321"]}
+            answers.append({"DBClusterSnapshotAttributesResult": {
+                "DBClusterSnapshotIdentifier": "snap", "DBClusterSnapshotAttributes": [restore]}})
         else:
             answers.append({})
     return args, list(zip(methods, answers))
