@@ -21,6 +21,7 @@ from .snapshot_plan import DELETE
 from .snapshot_plan import NEPTUNE_ENGINE
 from .snapshot_plan import Refused
 from .snapshot_plan import apply_tag_changes
+from .snapshot_plan import diff_view
 from .snapshot_plan import make_plan
 from .snapshot_plan import tag_changes
 from .statuses import AVAILABLE
@@ -54,13 +55,14 @@ def read_snapshot_for_plan(api, request):
     return snapshot
 
 
-def read_origin(api, source_api, request):
+def read_origin(api, source_api, request, predict_tags: bool = True):
     """What a new snapshot is made from: (cluster, source, origin tags); only what the plan needs.
 
-    Origin tags are read when AWS will copy them onto the new snapshot and they decide its tags;
-    a source given as an ARN may belong to another account, whose tags cannot be read.
+    Origin tags are read when AWS will copy them onto the new snapshot, they decide its tags, and
+    predict_tags asks for them. A source given as an ARN may belong to another account, whose tags
+    cannot be read.
     """
-    tags_decide = request.tags is None or not request.purge_tags
+    tags_decide = predict_tags and (request.tags is None or not request.purge_tags)
     if request.source is None:
         if request.cluster_id is None:
             return None, None, None
@@ -223,17 +225,24 @@ def ensure_snapshot(api, request, check_mode: bool, source_api=None) -> dict:
         current = None
     cluster = source = origin_tags = None
     if current is None and request.state == "present":
-        cluster, source, origin_tags = read_origin(api, source_api or api, request)
+        # A real run reads back the tags AWS copied onto a new snapshot; it reads the origin's beforehand
+        # only when the task's tags are merged with them (AWS may not merge copied and given tags), so
+        # a copy with copy_tags costs 4 calls, as the peer's. Check mode reads them: they are its prediction.
+        predict_tags = check_mode or request.tags is not None
+        cluster, source, origin_tags = read_origin(api, source_api or api, request, predict_tags)
     plan = make_plan(request, current, cluster, source, origin_tags)
 
-    facts = plan.facts
+    facts, after = plan.facts, plan.after
     if not check_mode:
         facts = run.apply(plan)
         if request.wait:
             facts = run.wait(plan, facts)
+        if plan.action in (CREATE, COPY):
+            # The tags AWS copied onto the new snapshot are known only now.
+            after = diff_view(facts)
 
     return {
         "changed": plan.changed,
         "db_cluster_snapshot": facts,
-        "diff": {"before": plan.before, "after": plan.after},
+        "diff": {"before": plan.before, "after": after},
     }

@@ -313,7 +313,8 @@ def test_5_aws_tags_copied_from_the_cluster_are_never_sent(
     queue_tags(stubber, copied)  # what AWS copied onto the new snapshot, read back
     if REMOVE_TAGS in writes:
         stubber.add_response("remove_tags_from_resource", {}, {"ResourceName": SNAPSHOT_ARN, "TagKeys": ["extra"]})
-    result = run(run_module, client, id="snap", cluster_id="graph")
+    # Tags of the task's own merged with the cluster's (purge_tags false): the cluster's are read first.
+    result = run(run_module, client, id="snap", cluster_id="graph", tags={"team": "db"}, purge_tags=False)
     assert result["changed"] and calls.writes == writes and result["db_cluster_snapshot"]["tags"] == final
 
 

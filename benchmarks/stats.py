@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, graphops engineers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's arithmetic, pure: summaries of runs, ratios, API calls by action, and the goals.
+
+A run is a dict {"seconds": float, "task_seconds": float, "calls": {action: count}, "ok": bool, "changed": int}:
+seconds is the whole ansible-playbook run, task_seconds the task alone (from the json callback: building and
+running the module, its calls included; without ansible's own start-up).
+A scenario's results are {"key", "title", "runs": {"ours": [run, ...], "peer": [run, ...]}, ...}.
+"""
+
+from __future__ import annotations
+
+import collections
+import statistics
+
+LANES = ("ours", "peer")
+
+
+def summarize(values: list) -> dict:
+    """Median, min and max of a list of numbers (all None when the list is empty)."""
+    if not values:
+        return {"n": 0, "median": None, "min": None, "max": None}
+    return {"n": len(values), "median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def ratio(ours: float | None, peer: float | None) -> float | None:
+    """ours / peer, or None when either is missing or the peer's is zero."""
+    if ours is None or peer is None or peer == 0:
+        return None
+    return ours / peer
+
+
+def count_actions(calls: list) -> dict:
+    """The proxy's call log (a list of {"action": ...}) as {action: count}, most frequent first."""
+    counted = collections.Counter(call.get("action") or "?" for call in calls)
+    return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+
+
+def typical_calls(runs: list) -> dict:
+    """The calls by action of a lane: the most common breakdown among its runs, and whether runs differed."""
+    shapes = collections.Counter(tuple(sorted(run["calls"].items())) for run in runs)
+    if not shapes:
+        return {"by_action": {}, "total": None, "varied": False, "totals": []}
+    shape, _count = shapes.most_common(1)[0]
+    by_action = dict(sorted(shape, key=lambda item: (-item[1], item[0])))
+    return {
+        "by_action": by_action,
+        "total": sum(by_action.values()),
+        "varied": len(shapes) > 1,
+        "totals": sorted({sum(run["calls"].values()) for run in runs}),
+    }
+
+
+def lane_summary(runs: list) -> dict:
+    ok_runs = [run for run in runs if run["ok"]]
+    return {
+        "time": summarize([run["seconds"] for run in ok_runs]),
+        "task_time": summarize([run["task_seconds"] for run in ok_runs if run.get("task_seconds") is not None]),
+        "calls": typical_calls(ok_runs),
+        "runs": len(runs),
+        "failed": len(runs) - len(ok_runs),
+        "changed": sorted({run["changed"] for run in ok_runs}),
+    }
+
+
+def scenario_summary(scenario: dict) -> dict:
+    """Per lane summaries plus the ours/peer ratios of median time and of calls."""
+    lanes = {lane: lane_summary(scenario["runs"].get(lane, [])) for lane in LANES}
+    return {
+        "lanes": lanes,
+        "time_ratio": ratio(lanes["ours"]["time"]["median"], lanes["peer"]["time"]["median"]),
+        "task_time_ratio": ratio(lanes["ours"]["task_time"]["median"], lanes["peer"]["task_time"]["median"]),
+        "calls_ratio": ratio(lanes["ours"]["calls"]["total"], lanes["peer"]["calls"]["total"]),
+    }
+
+
+def _figures(summaries: dict, key: str) -> dict | None:
+    return summaries.get(key)
+
+
+def evaluate_goals(summaries: dict) -> list:
+    """The issue's goals, each {"goal", "met": True/False/None (not measured), "figure"}.
+
+    summaries: {scenario key: scenario_summary(...)}.
+    """
+    goals = []
+
+    calls_over = []
+    measured = 0
+    for key, summary in summaries.items():
+        ours, peer = summary["lanes"]["ours"]["calls"]["total"], summary["lanes"]["peer"]["calls"]["total"]
+        if ours is None or peer is None:
+            continue
+        measured += 1
+        if ours > peer:
+            calls_over.append("%s (%d vs %d)" % (key, ours, peer))
+    goals.append({
+        "goal": "API calls <= the peer's in every scenario",
+        "met": (not calls_over) if measured else None,
+        "figure": ("more calls in: " + ", ".join(calls_over)) if calls_over else "%d of %d scenarios" % (measured, measured),
+    })
+
+    rerun = _figures(summaries, "rerun")
+    rerun_calls = rerun["lanes"]["ours"]["calls"]["total"] if rerun else None
+    goals.append({
+        "goal": "an identical re-run costs 2 calls",
+        "met": None if rerun_calls is None else rerun_calls == 2,
+        "figure": "%s calls" % rerun_calls,
+    })
+
+    for key, goal, limit in (
+        ("create-wait-3", "create+wait (3 x creating) at most 0.3x the peer's time", 0.3),
+        ("create-wait-10", "create+wait (10 x creating) at most 0.3x the peer's time", 0.3),
+        ("rerun", "identical re-run wall time at most the peer's", 1.0),
+        ("fleet", "fleet run (20 clusters, forks=10) at most the peer's time", 1.0),
+    ):
+        summary = _figures(summaries, key)
+        value = summary["time_ratio"] if summary else None
+        goals.append({
+            "goal": goal,
+            "met": None if value is None else value <= limit,
+            "figure": "not measured" if value is None else "%.3fx" % value,
+        })
+    return goals
