@@ -104,18 +104,30 @@ class ReadOnlyClient:
         self._client = client
 
     def __getattr__(self, name):
-        if not name.startswith(READ_PREFIXES):
+        # meta is the client's model and configuration, not a call.
+        if name != "meta" and not name.startswith(READ_PREFIXES):
             raise CheckModeWrite(f"check mode refused the write call {name}")
         return getattr(self._client, name)
 
 
-def connect(module, region: str | None = None) -> "NeptuneSnapshotApi":
-    """The Neptune API of the module's region (or of region): retrying, and read-only in check mode."""
+def module_client(module, service: str, region: str | None = None):
+    """A client of the module's endpoint and credentials, in its region (or region): retrying, and in
+    check mode read-only and marked in its User-Agent."""
     extra = {"region": region} if region else {}
     if module.check_mode:
         extra["config"] = botocore.config.Config(user_agent_extra=CHECK_MODE_USER_AGENT)
-    client = module.client("neptune", retry_decorator=RETRY_DECORATOR, **extra)
-    return NeptuneSnapshotApi(ReadOnlyClient(client) if module.check_mode else client)
+    client = module.client(service, retry_decorator=RETRY_DECORATOR, **extra)
+    return ReadOnlyClient(client) if module.check_mode else client
+
+
+def connect(module, region: str | None = None, listing: bool = False) -> "NeptuneSnapshotApi":
+    """The Neptune API of the module's region (or of region): retrying, and read-only in check mode.
+
+    With listing, the snapshot listing is read through an rds client of the same endpoint: Neptune
+    is served by the RDS API, whose model keeps the TagList of each snapshot that Neptune's model drops.
+    """
+    client = module_client(module, "neptune", region)
+    return NeptuneSnapshotApi(client, listing_client=module_client(module, "rds", region) if listing else None)
 
 
 def snapshot_facts(api_snapshot: dict) -> dict:
@@ -130,8 +142,10 @@ class NeptuneSnapshotApi:
     returns: calls made with aws_retry=True are retried on throttling.
     """
 
-    def __init__(self, client, clock=None, sleep=None):
+    def __init__(self, client, clock=None, sleep=None, listing_client=None):
         self.client = client
+        # Reads the DescribeDBClusterSnapshots pages of a listing (an rds client keeps their TagList).
+        self.listing_client = listing_client or client
         # Looked up at run time so that tests can stand in a fake clock.
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep

@@ -4,8 +4,10 @@
 
 """The calls neptune_cluster_snapshot_info makes: a paginated describe and a pool for the per-snapshot reads.
 
-Tags and sharing are one call per snapshot, so at scale they dominate the run
-time; they go through a small bounded pool of threads. The client retries
+The describe pages are read through the listing client (an rds client: its model keeps each
+snapshot's TagList, which Neptune's model drops), so a snapshot whose answer carries a TagList
+needs no tag read. Tags missing from the answer, and sharing, are one call per snapshot, so at
+scale they dominate the run time; they go through a small bounded pool of threads. The client retries
 throttling (RETRY_DECORATOR), so a throttled call in the pool is retried by
 the thread that made it.
 """
@@ -13,6 +15,8 @@ the thread that made it.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from .snapshot_api import SNAPSHOT_NOT_FOUND_CODES, MissingResource, NeptuneSnapshotApi, aws_call, snapshot_facts
 from .snapshot_listing import ListingRequest, describe_request, has_tags, keep, oldest_first, owned, shareable
@@ -72,13 +76,33 @@ def _unless_gone(read, facts: dict):
     return GONE if value is None else value
 
 
+def neptune_snapshot_members(client) -> frozenset:
+    """The members of the DBClusterSnapshot shape of the client's model (Neptune's: what the modules return)."""
+    return frozenset(client.meta.service_model.shape_for("DBClusterSnapshot").members)
+
+
+def listed_facts(api_snapshot: dict, members: frozenset, needs_tags: bool) -> dict:
+    """A listed snapshot's facts, keeping only the Neptune model's members (the rds model has more);
+    with needs_tags, its tags when the answer carries a TagList and the account owns it."""
+    facts = snapshot_facts({key: value for key, value in api_snapshot.items() if key in members})
+    if needs_tags and "TagList" in api_snapshot and owned(facts):
+        facts["tags"] = boto3_tag_list_to_ansible_dict(api_snapshot["TagList"])
+    return facts
+
+
 def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: int = DEFAULT_WORKERS) -> list:
-    """The Neptune snapshots the request matches, as facts (plus tags), oldest first."""
-    api_snapshots = describe_all(api.client, describe_request(request))
-    snapshots = [snapshot_facts(api_snapshot) for api_snapshot in api_snapshots if keep(request, api_snapshot)]
+    """The Neptune snapshots the request matches, as facts (plus tags), oldest first.
+
+    Tags come from the listing's TagList when the answer carries one; the others are read one a snapshot.
+    """
+    api_snapshots = describe_all(api.listing_client, describe_request(request))
+    members = neptune_snapshot_members(api.client)
+    snapshots = [listed_facts(api_snapshot, members, request.needs_tags)
+                 for api_snapshot in api_snapshots if keep(request, api_snapshot)]
 
     if request.needs_tags:
-        mine = [facts for facts in snapshots if owned(facts)]
+        # Only a tag read can find a snapshot deleted since the describe: the others are kept.
+        mine = [facts for facts in snapshots if owned(facts) and "tags" not in facts]
         for facts, tags in zip(mine, bounded_map(lambda facts: _unless_gone(api.read_tags, facts), mine, workers)):
             facts["tags"] = tags
         snapshots = [facts for facts in snapshots if facts.get("tags", {}) is not GONE]

@@ -285,7 +285,7 @@ def main():
         module.fail_json(msg=str(error))
 
     try:
-        snapshots = list_snapshots(connect(module), request)
+        snapshots = list_snapshots(connect(module, listing=True), request)
     except AnsibleAWSError as error:
         module.fail_json_aws_error(error)
     module.exit_json(changed=False, db_cluster_snapshots=snapshots)

@@ -67,9 +67,9 @@ class FakeClock:
         self.now += seconds
 
 
-def new_client():
+def new_client(service="neptune"):
     return boto3.client(
-        "neptune", region_name=REGION, aws_access_key_id="testing-key", aws_secret_access_key="testing-secret"
+        service, region_name=REGION, aws_access_key_id="testing-key", aws_secret_access_key="testing-secret"
     )
 
 
@@ -101,6 +101,16 @@ def stubbed():
 
 
 @pytest.fixture
+def stubbed_rds():
+    """Like stubbed, for an rds client (the info module's listing client: its model keeps TagList)."""
+    client = new_client("rds")
+    calls = CallLog().attach(client)
+    with Stubber(client) as stubber:
+        yield RetryingBotoClientWrapper(client, FAST_RETRY), stubber, calls
+        stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
 def moto_neptune():
     """(retrying client on an in-process moto, raw client, call log)."""
     with mock_aws():
@@ -110,13 +120,25 @@ def moto_neptune():
 
 
 @pytest.fixture
-def run_module(monkeypatch, capsys):
-    """Run a module's main() with args against a given client; returns the parsed result."""
+def moto_rds(moto_neptune):
+    """(retrying rds client, call log) on the same in-process moto as moto_neptune."""
+    client = new_client("rds")
+    return RetryingBotoClientWrapper(client, FAST_RETRY), CallLog().attach(client)
 
-    def run(main, args, client, check_mode=False, diff=False, source_client=None):
+
+@pytest.fixture
+def run_module(monkeypatch, capsys):
+    """Run a module's main() with args against a given client; returns the parsed result.
+
+    source_client answers for another region; rds_client, when given, for the rds service (else client does).
+    """
+
+    def run(main, args, client, check_mode=False, diff=False, source_client=None, rds_client=None):
         def make_client(_module, service, retry_decorator=None, region=None, config=None):
             user_agent_extra = getattr(config, "user_agent_extra", None)
             run.client_requests.append((service, retry_decorator, region, user_agent_extra))
+            if service == "rds" and rds_client is not None:
+                return rds_client
             return source_client if region and source_client is not None else client
 
         monkeypatch.setattr(AnsibleAWSModule, "client", make_client)

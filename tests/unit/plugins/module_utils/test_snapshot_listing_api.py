@@ -277,3 +277,85 @@ def test_a_snapshot_asked_for_by_arn_is_found_by_its_arn(stubbed):
     stubber.add_response("list_tags_for_resource", {"TagList": []}, {"ResourceName": arn("snap-0001")})
     result = list_snapshots(NeptuneSnapshotApi(client), build_listing_request({"db_cluster_snapshot_identifier": arn("snap-0001")}))
     assert [s["db_cluster_snapshot_identifier"] for s in result] == ["snap-0001"]
+
+
+# --- tags from the listing: an rds client parses the describe answer's TagList -----------------------------
+
+
+def tagged(snapshot, **tags):
+    """An rds-model answer entry carrying its TagList (and an rds-only member the facts must not show)."""
+    return dict(snapshot, TagList=[{"Key": key, "Value": value} for key, value in tags.items()], EngineMode="provisioned")
+
+
+def listing_api(stubbed, stubbed_rds):
+    return NeptuneSnapshotApi(stubbed[0], listing_client=stubbed_rds[0])
+
+
+def test_tags_in_the_listing_need_no_tag_read(stubbed, stubbed_rds):
+    _client, _stubber, calls = stubbed
+    _rds, rds_stubber, rds_calls = stubbed_rds
+    queue_pages(rds_stubber, [tagged(api_snapshot(2), n="2"), tagged(api_snapshot(1))])
+    result = list_snapshots(listing_api(stubbed, stubbed_rds), build_listing_request({}))
+    assert [s["tags"] for s in result] == [{}, {"n": "2"}]
+    # The rds model's extra members do not leak into the facts.
+    assert all("tag_list" not in s and "engine_mode" not in s for s in result)
+    assert rds_calls == [DESCRIBE] and calls == []
+
+
+def test_without_a_tag_list_each_snapshot_gets_one_tag_read(stubbed, stubbed_rds):
+    _client, stubber, calls = stubbed
+    _rds, rds_stubber, rds_calls = stubbed_rds
+    queue_pages(rds_stubber, [tagged(api_snapshot(1), n="1"), api_snapshot(2), api_snapshot(3)])
+    stubber.add_response("list_tags_for_resource", {"TagList": [{"Key": "n", "Value": "2"}]}, {"ResourceName": arn("snap-0002")})
+    stubber.add_response("list_tags_for_resource", {"TagList": []}, {"ResourceName": arn("snap-0003")})
+    result = list_snapshots(listing_api(stubbed, stubbed_rds), build_listing_request({}), workers=1)
+    assert [s["tags"] for s in result] == [{"n": "1"}, {"n": "2"}, {}]
+    assert rds_calls == [DESCRIBE] and calls == [TAGS, TAGS]
+
+
+def test_tags_from_every_page_of_a_listing(stubbed, stubbed_rds):
+    _client, _stubber, calls = stubbed
+    _rds, rds_stubber, rds_calls = stubbed_rds
+    snapshots = [tagged(api_snapshot(number), n=str(number)) for number in range(250)]
+    markers = queue_pages(rds_stubber, snapshots, {"DBClusterIdentifier": "graph"})
+    result = list_snapshots(listing_api(stubbed, stubbed_rds), build_listing_request({"db_cluster_identifier": "graph"}))
+    assert markers == ["marker-1", "marker-2"]
+    assert [s["tags"] for s in result] == [{"n": str(number)} for number in range(250)]
+    assert rds_calls == [DESCRIBE] * 3 and calls == []
+
+
+def test_the_tag_filter_uses_the_listed_tags(stubbed, stubbed_rds):
+    _client, stubber, calls = stubbed
+    _rds, rds_stubber, _rds_calls = stubbed_rds
+    queue_pages(rds_stubber, [tagged(api_snapshot(1), keep="yes"), tagged(api_snapshot(2), keep="no"), api_snapshot(3)])
+    stubber.add_response("list_tags_for_resource", {"TagList": [{"Key": "keep", "Value": "yes"}]}, {"ResourceName": arn("snap-0003")})
+    request = build_listing_request({"tags": {"keep": "yes"}, "include_tags": False})
+    result = list_snapshots(listing_api(stubbed, stubbed_rds), request, workers=1)
+    assert [s["db_cluster_snapshot_identifier"] for s in result] == ["snap-0001", "snap-0003"]
+    assert calls == [TAGS]
+
+
+def test_without_include_tags_the_listed_tags_are_not_returned(stubbed, stubbed_rds):
+    _rds, rds_stubber, _rds_calls = stubbed_rds
+    queue_pages(rds_stubber, [tagged(api_snapshot(1), n="1")])
+    result = list_snapshots(listing_api(stubbed, stubbed_rds), build_listing_request({"include_tags": False}))
+    assert len(result) == 1 and "tags" not in result[0] and "tag_list" not in result[0]
+
+
+def test_a_snapshot_shared_with_us_gets_no_tags_from_the_listing(stubbed, stubbed_rds):
+    _rds, rds_stubber, _rds_calls = stubbed_rds
+    theirs = dict(tagged(api_snapshot(1), a="1"), DBClusterSnapshotIdentifier="arn:aws:rds:us-east-1:210987654321:cluster-snapshot:x")
+    queue_pages(rds_stubber, [theirs], {"IncludeShared": True})
+    listed = list_snapshots(listing_api(stubbed, stubbed_rds), build_listing_request({"include_shared": True}))
+    assert len(listed) == 1 and "tags" not in listed[0]
+
+
+def test_only_snapshots_read_one_by_one_can_be_found_deleted(stubbed, stubbed_rds):
+    _client, stubber, calls = stubbed
+    _rds, rds_stubber, _rds_calls = stubbed_rds
+    queue_pages(rds_stubber, [tagged(api_snapshot(1)), api_snapshot(2), api_snapshot(3)])
+    stubber.add_client_error("list_tags_for_resource", "DBSnapshotNotFound", http_status_code=404)
+    stubber.add_response("list_tags_for_resource", {"TagList": []}, {"ResourceName": arn("snap-0003")})
+    result = list_snapshots(listing_api(stubbed, stubbed_rds), build_listing_request({}), workers=1)
+    assert [s["db_cluster_snapshot_identifier"] for s in result] == ["snap-0001", "snap-0003"]
+    assert calls == [TAGS, TAGS]

@@ -71,6 +71,11 @@ def test_check_mode_info_reads_through_a_read_only_client(stubbed, run_module, m
     run_module(info_module.main, {}, client, check_mode=True)
     assert len(spy.apis) == 1
     assert_refuses_writes(spy.apis[0])
+    # The listing's rds client too: read-only, and marked as a dry run like the neptune one.
+    assert isinstance(spy.apis[0].listing_client, snapshot_api.ReadOnlyClient)
+    assert [(service, marker) for service, _retry, _region, marker in run_module.client_requests] == [
+        ("neptune", snapshot_api.CHECK_MODE_USER_AGENT), ("rds", snapshot_api.CHECK_MODE_USER_AGENT)
+    ]
 
 
 # --- retries: the module's own, per call kind ------------------------------------------------------------

@@ -69,10 +69,26 @@ def test_everything_neptune_oldest_first_with_tags_and_no_aurora(neptune, run_mo
     assert calls == [DESCRIBE] + [TAGS] * 5
 
 
-def test_module_asks_for_a_neptune_client_that_retries_throttling(neptune, run_module):
+def test_module_asks_for_neptune_and_rds_clients_that_retry_throttling(neptune, run_module):
     client, _raw, _calls = neptune
     run(run_module, client)
-    assert [request[:2] for request in run_module.client_requests] == [("neptune", snapshot_api.RETRY_DECORATOR)]
+    assert [request[:2] for request in run_module.client_requests] == [
+        ("neptune", snapshot_api.RETRY_DECORATOR), ("rds", snapshot_api.RETRY_DECORATOR)
+    ]
+
+
+def test_with_an_rds_listing_client_the_tags_cost_no_call(neptune, moto_rds, run_module):
+    """The module's own listing client is an rds one, whose answers carry each snapshot's TagList."""
+    client, _raw, calls = neptune
+    rds_client, rds_calls = moto_rds
+    with_tag_reads = run(run_module, client)
+    assert calls == [DESCRIBE] + [TAGS] * 5
+    calls.clear()
+    from_listing = run_module(module.main, {}, client, rds_client=rds_client)
+    assert from_listing == with_tag_reads
+    assert rds_calls == [DESCRIBE] and calls == []
+    filtered = run_module(module.main, {"tags": {"env": "prod"}, "include_tags": False}, client, rds_client=rds_client)
+    assert manual_ids(filtered) == ["g-2", "g-1"] and calls == []
 
 
 def test_by_identifier_any_case(neptune, run_module):
