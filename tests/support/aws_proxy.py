@@ -47,6 +47,10 @@ Rules:
       Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
       region: a copy keeps its source's creation time) in every answer that carries it, until
       the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
+  {"type": "strip_taglist", "snapshot": ID (optional filter)}
+      Removes <TagList> from the <DBClusterSnapshot> elements (the matching one, or every one) of
+      DescribeDBClusterSnapshots answers, until the rules are cleared: moto's answers carry it, and
+      whether AWS's carry it for Neptune snapshots is not known, so the modules must do without it too.
   {"type": "deleting", "snapshot": ID, "times": N (default 2), "now": bool}
       AWS takes a while to delete a snapshot; moto deletes it at once. Once a delete of ID
       reaches the upstream (or at once with now=true: the proxy deletes ID upstream itself on
@@ -127,6 +131,7 @@ SNAPSHOT_PARAMS = ("DBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdenti
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "content-length", "server", "date"}
 SNAPSHOT_ELEMENT = re.compile(r"<DBClusterSnapshot>.*?</DBClusterSnapshot>", re.S)
+TAG_LIST_ELEMENT = re.compile(r"\s*(<TagList>.*?</TagList>|<TagList\s*/>)", re.S)
 CREATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 SNAPSHOT_ARN = re.compile(r"^arn:[^:]+:rds:[^:]*:[^:]*:cluster-snapshot:(.+)$")
 
@@ -186,8 +191,10 @@ class ProxyState:
         elif rule.get("type") == "create_time":
             if not rule.get("snapshot") or not isinstance(rule.get("time"), str) or not CREATE_TIME.fullmatch(rule["time"]):
                 raise ValueError("create_time rule needs 'snapshot' and 'time' (ISO 8601, such as 2026-11-27T03:00:00Z)")
+        elif rule.get("type") == "strip_taglist":
+            rule["stripped"] = 0
         else:
-            raise ValueError("rule 'type' must be 'status', 'fault', 'deleting' or 'create_time'")
+            raise ValueError("rule 'type' must be 'status', 'fault', 'deleting', 'create_time' or 'strip_taglist'")
         with self.lock:
             rule["id"] = len(self.rules) + 1
             self.rules.append(rule)
@@ -258,6 +265,25 @@ class ProxyState:
                           "<SnapshotCreateTime>%s</SnapshotCreateTime>" % wanted, match.group(0))
 
         return SNAPSHOT_ELEMENT.sub(rewrite, text).encode("utf-8")
+
+    def strip_tag_lists(self, action, body):
+        """Applies strip_taglist rules to a DescribeDBClusterSnapshots answer; returns the new body."""
+        if action != "DescribeDBClusterSnapshots":
+            return body
+        with self.lock:
+            rules = [r for r in self.rules if r["type"] == "strip_taglist"]
+            if not rules:
+                return body
+
+            def strip(match):
+                element = match.group(0)
+                wanted = [r for r in rules if not r.get("snapshot") or r["snapshot"].lower() == _snapshot_id(element)]
+                if not wanted or not TAG_LIST_ELEMENT.search(element):
+                    return element
+                wanted[0]["stripped"] += 1
+                return TAG_LIST_ELEMENT.sub("", element)
+
+            return SNAPSHOT_ELEMENT.sub(strip, body.decode("utf-8", "replace")).encode("utf-8")
 
     def keep_lost_answer(self, action, body, answer):
         with self.lock:
@@ -493,6 +519,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if status == 200:
             region = signed_region(self.headers.get("Authorization"))
             answer = state.rewrite_create_times(action, answer, region)
+            answer = state.strip_tag_lists(action, answer)
             answer, written = state.rewrite_statuses(action, answer, region)
             call["rewritten_status"] = written[-1] if written else None
         call["status"] = status

@@ -262,6 +262,30 @@ def test_create_time_rule_rewrites_every_answer_until_cleared(neptune, proxy):
     assert answer["SnapshotCreateTime"].isoformat() != "2026-02-03T00:00:00+00:00"
 
 
+def test_strip_taglist_rule_removes_the_describe_answers_tag_list(neptune, proxy, local_aws_info):
+    # The rds model parses TagList (the neptune model drops it): read the answers as the info module does.
+    rds = boto3.client("rds", endpoint_url=local_aws_info["proxy_url"], region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    name, other = new_snapshot(neptune), new_snapshot(neptune, "other")
+    neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "a", "Value": "1"}])
+
+    def tag_lists():
+        answer = rds.describe_db_cluster_snapshots(DBClusterIdentifier="c1")["DBClusterSnapshots"]
+        return {s["DBClusterSnapshotIdentifier"]: s.get("TagList") for s in answer if s["DBClusterSnapshotIdentifier"] in (name, other)}
+
+    assert tag_lists() == {name: [{"Key": "a", "Value": "1"}], other: []}  # moto's answer carries it
+    with pytest.raises(ValueError, match="strip_taglist"):
+        aws_proxy.ProxyState().add_rule({"type": "strip_tag_list"})
+    proxy.add_rule(type="strip_taglist", snapshot=name.upper())
+    assert tag_lists() == {name: None, other: []}  # only the matching element
+    proxy.add_rule(type="strip_taglist")
+    assert tag_lists() == {name: None, other: None}
+    first, every = proxy.rules()
+    assert first["stripped"] == 2 and every["stripped"] >= 1  # the first matching rule counts it
+    proxy.reset()
+    assert tag_lists() == {name: [{"Key": "a", "Value": "1"}], other: []}
+
+
 def test_rules_with_a_region_rewrite_only_that_regions_answers(make_neptune, neptune, proxy, local_aws_info):
     name = new_snapshot(neptune)
     source_arn = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]["DBClusterSnapshotArn"]
