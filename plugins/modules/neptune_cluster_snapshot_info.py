@@ -15,8 +15,12 @@ description:
   - Returns Neptune snapshots only. The Neptune API shares its endpoint with RDS and DocumentDB and also answers
     with their snapshots; they are left out.
   - Follows the API's pages (100 snapshots a page) to the last one, so any number of snapshots is returned.
-  - Reads tags (and, if asked, sharing) with one call per snapshot, made by a small bounded pool of threads;
-    throttled calls are retried with backoff.
+  - Takes each snapshot's tags from the listing when AWS includes them in it (a C(TagList), which the listing is
+    read with the RDS API's model to keep; the Neptune API serves the same answers from the same endpoint).
+    The tags of a snapshot whose listing entry has none are read with one call per snapshot, and sharing, if
+    asked, with one call per manual snapshot; these calls are made by a small bounded pool of threads.
+    Throttled calls are retried with backoff.
+  - Lists with the C(rds:DescribeDBClusterSnapshots) IAM action, as the Neptune API does.
 author:
   - graphops engineers (@graphops)
 options:
@@ -57,13 +61,14 @@ options:
     default: false
   tags:
     description:
-      - Only snapshots carrying all of these tags, with these values. The snapshots' tags are read to check,
-        whatever O(include_tags) says.
+      - Only snapshots carrying all of these tags, with these values. The snapshots' tags are checked (and
+        returned), whatever O(include_tags) says; they are read as with O(include_tags).
       - Keys and values are checked with the same rules as the tags of M(graphops.neptune.neptune_cluster_snapshot).
     type: dict
   include_tags:
     description:
-      - Read each snapshot's tags and return them as RV(db_cluster_snapshots[].tags). One call per snapshot.
+      - Return each snapshot's tags as RV(db_cluster_snapshots[].tags): from the listing when AWS includes them,
+        else with one call per snapshot.
     type: bool
     default: true
   include_shared_accounts:
