@@ -67,8 +67,8 @@ options:
     type: dict
   include_tags:
     description:
-      - Return each snapshot's tags as RV(db_cluster_snapshots[].tags): from the listing when AWS includes them,
-        else with one call per snapshot.
+      - Return each snapshot's tags as RV(db_cluster_snapshots[].tags), taken from the listing when AWS includes
+        them there, else read with one call per snapshot.
     type: bool
     default: true
   include_shared_accounts:
