@@ -93,7 +93,7 @@ def listed_facts(api_snapshot: dict, members: frozenset, needs_tags: bool) -> di
 def list_snapshots(api: NeptuneSnapshotApi, request: ListingRequest, workers: int = DEFAULT_WORKERS) -> list:
     """The Neptune snapshots the request matches, as facts (plus tags), oldest first.
 
-    Tags come from the listing's TagList when the answer carries one; the others are read one a snapshot.
+    Tags come from the listing's TagList when the answer carries one; the others are read with one call each.
     """
     api_snapshots = describe_all(api.listing_client, describe_request(request))
     members = neptune_snapshot_members(api.client)
