@@ -28,20 +28,18 @@ CHARTS = {
 WAIT_KEYS = ("create-wait-3", "create-wait-10", "fleet")
 # Why a scenario costs more calls than the peer's, shown when it does. Module behaviour, on purpose.
 EXTRA_CALLS_WHY = {
-    "delete": "the module reads the snapshot's tags before deleting it, to return them (and its before/after diff) "
-              "in the result; the peer returns nothing for `state: absent`.",
-    "delete-wait": "the same tag read as the plain delete.",
-    "copy": "the module reads the source's tags before copying, to predict the copy's tags (the result, the diff and "
-            "check mode show them), then reads the copy's tags back, since AWS copies tags of its own choosing, and "
-            "brings them to the plan so that a re-run changes nothing. The peer reads neither.",
+    "delete": "the module reads the snapshot before deleting it, as the peer does; it reads no tags for `state: absent`.",
+    "delete-wait": "the same reads as the plain delete, then polls until the snapshot is gone.",
+    "copy": "the module reads the copy's tags back after a copy with `copy_tags`, since AWS copies tags of its own "
+            "choosing, so that a re-run changes nothing; it reads the source's tags first only when the task's own "
+            "tags merge with them.",
     "fleet": "see create with tags: the same calls per task.",
 }
-INFO_WHY = ("The info module reads each snapshot's tags with one `ListTagsForResource` call: the snapshot shape of "
-            "botocore's `neptune` model has no `TagList`, so the describe answer carries no tags for it. "
-            "`rds_snapshot_info` uses the `rds` model, whose shape has `TagList`: it returns `tags: {}` for every "
-            "snapshot and the tags only as an undocumented `tag_list`, from the `TagList` moto puts in the describe "
-            "answer (whether AWS fills it for Neptune snapshots is not shown here). With `include_tags: false` "
-            "both make the same single listing call.")
+INFO_WHY = ("The info module lists with the `rds` model, whose snapshot shape has `TagList` (the `neptune` model's has "
+            "none), and takes the tags from the describe answer; it reads a snapshot's tags with one "
+            "`ListTagsForResource` call only when the answer carries no `TagList`. `rds_snapshot_info` returns "
+            "`tags: {}` for every snapshot and the tags only as an undocumented `tag_list`. With "
+            "`include_tags: false` both make the same single listing call.")
 
 
 def fmt_seconds(summary: dict) -> str:
@@ -363,9 +361,9 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "  the proxy's status rule. A real snapshot takes minutes, so polling every 5 s instead of 30 s saves up to",
         "  25 s per snapshot, not the minutes of these scenarios' proportions. moto also deletes at once, so",
         "  \"delete with wait\" never waits here.",
-        "- Tags in describe answers: moto puts a `TagList` in every snapshot of a describe answer. The peer (rds",
-        "  model) reads tags from it and never calls `ListTagsForResource`; the module (neptune model, no such",
-        "  field) reads them with that call. Whether AWS fills `TagList` for Neptune snapshots is not shown here.",
+        "- Tags in describe answers: moto puts a `TagList` in every snapshot of a describe answer, and the info",
+        "  module takes the tags from it. Whether AWS fills `TagList` for Neptune snapshots is not shown here; when",
+        "  it does not, the module reads them with one `ListTagsForResource` call a snapshot (the pool's figures).",
         "- Throttling, errors and retries (see [reliability.md](reliability.md)), cross-region copies, sharing.",
         "- Machine noise: the benchmark shared 2 cores with other work; see the load below.",
         "",
