@@ -63,11 +63,11 @@ def error_code(error: Exception) -> str | None:
 
 @contextlib.contextmanager
 def aws_call(
-    description: str, missing_code=None, exists_code: str | None = None, hints: dict | None = None
+    description: str, missing_codes: tuple = (), exists_code: str | None = None, hints: dict | None = None
 ):
     """Turn SDK errors into AnsibleAWSError("Failed to <description>[: <hint>]").
 
-    With missing_code (a code or a tuple of codes), that code means "not there" and is left to the
+    With missing_codes, those error codes mean "not there" and are left to the
     caller, which catches MissingResource; exists_code likewise raises
     SnapshotAppeared. hints add a sentence for error codes whose AWS message
     does not say what to do.
@@ -76,7 +76,7 @@ def aws_call(
         yield
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         code = error_code(error)
-        if missing_code is not None and code in ((missing_code,) if isinstance(missing_code, str) else missing_code):
+        if code in missing_codes:
             raise MissingResource() from error
         if exists_code is not None and code == exists_code:
             raise SnapshotAppeared() from error
@@ -152,7 +152,7 @@ class NeptuneSnapshotApi:
 
     def _describe_snapshots(self, description: str, **request) -> list:
         try:
-            with aws_call(description, missing_code=SNAPSHOT_NOT_FOUND_CODES):
+            with aws_call(description, missing_codes=SNAPSHOT_NOT_FOUND_CODES):
                 response = self.client.describe_db_cluster_snapshots(aws_retry=True, **request)
         except MissingResource:
             return []
@@ -185,13 +185,13 @@ class NeptuneSnapshotApi:
         what = f"DB cluster snapshot {snapshot['db_cluster_snapshot_identifier']!r}"
         try:
             return self.read_resource_tags(
-                snapshot["db_cluster_snapshot_arn"], what, SNAPSHOT_NOT_FOUND_CODES if gone_ok else None
+                snapshot["db_cluster_snapshot_arn"], what, SNAPSHOT_NOT_FOUND_CODES if gone_ok else ()
             )
         except MissingResource:
             return None
 
-    def read_resource_tags(self, arn: str, what: str, missing_codes=None) -> dict:
-        with aws_call(f"list the tags of {what}", missing_code=missing_codes):
+    def read_resource_tags(self, arn: str, what: str, missing_codes: tuple = ()) -> dict:
+        with aws_call(f"list the tags of {what}", missing_codes=missing_codes):
             response = self.client.list_tags_for_resource(ResourceName=arn, aws_retry=True)
         return boto3_tag_list_to_ansible_dict(response.get("TagList", []))
 
@@ -200,7 +200,7 @@ class NeptuneSnapshotApi:
         try:
             with aws_call(
                 f"read the sharing of DB cluster snapshot {snapshot_id!r}",
-                missing_code=SNAPSHOT_NOT_FOUND_CODES if gone_ok else None,
+                missing_codes=SNAPSHOT_NOT_FOUND_CODES if gone_ok else (),
             ):
                 response = self.client.describe_db_cluster_snapshot_attributes(
                     DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True
@@ -216,7 +216,7 @@ class NeptuneSnapshotApi:
     def describe_cluster(self, cluster_id: str, purpose: str) -> dict | None:
         """The DescribeDBClusters entry (CamelCase, normalized), or None when there is none."""
         try:
-            with aws_call(f"describe DB cluster {cluster_id!r} {purpose}", missing_code=NOT_FOUND_CLUSTER):
+            with aws_call(f"describe DB cluster {cluster_id!r} {purpose}", missing_codes=(NOT_FOUND_CLUSTER,)):
                 response = self.client.describe_db_clusters(DBClusterIdentifier=cluster_id, aws_retry=True)
         except MissingResource:
             return None
@@ -289,7 +289,7 @@ class NeptuneSnapshotApi:
         try:
             with aws_call(
                 f"delete DB cluster snapshot {snapshot_id!r}",
-                missing_code=SNAPSHOT_NOT_FOUND_CODES,
+                missing_codes=SNAPSHOT_NOT_FOUND_CODES,
                 hints={BAD_SNAPSHOT_STATE: hint} if status == "creating" else None,
             ):
                 self.client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot_id, aws_retry=True)

@@ -37,7 +37,7 @@ def describe_all(client, parameters: dict) -> list:
     wanted = parameters.get("DBClusterSnapshotIdentifier")
     description = "describe DB cluster snapshots" + (f" {wanted!r}" if wanted else "")
     try:
-        with aws_call(description, missing_code=SNAPSHOT_NOT_FOUND_CODES):
+        with aws_call(description, missing_codes=SNAPSHOT_NOT_FOUND_CODES):
             while True:
                 response = client.describe_db_cluster_snapshots(aws_retry=True, **request)
                 snapshots.extend(response.get("DBClusterSnapshots", []))
