@@ -20,8 +20,10 @@ from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing_
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing_api import bounded_map
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing_api import describe_all
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing_api import list_snapshots
+from ansible_collections.graphops.neptune.tests.unit.api_operations import ATTRIBUTES
+from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
 
-DESCRIBE, TAGS, ATTRIBUTES = "DescribeDBClusterSnapshots", "ListTagsForResource", "DescribeDBClusterSnapshotAttributes"
 # Retries throttling like the module, without sleeping.
 NO_SLEEP_RETRY = AWSRetry.jittered_backoff(retries=4, delay=0, max_delay=0)
 START = datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc)

@@ -18,24 +18,20 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import Retrying
 
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as snapshot_module
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as info_module
+from ansible_collections.graphops.neptune.tests.unit.api_operations import ADD_TAGS
+from ansible_collections.graphops.neptune.tests.unit.api_operations import ATTRIBUTES
+from ansible_collections.graphops.neptune.tests.unit.api_operations import CLUSTER
+from ansible_collections.graphops.neptune.tests.unit.api_operations import COPY
+from ansible_collections.graphops.neptune.tests.unit.api_operations import CREATE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import DELETE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import MODIFY
+from ansible_collections.graphops.neptune.tests.unit.api_operations import REMOVE_TAGS
+from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
 
 NO_SLEEP_RETRY = AWSRetry.jittered_backoff(retries=4, delay=0, max_delay=0)
 SNAPSHOT_ARN = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:snap"
 CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:graph"
-DESCRIBE, TAGS, CLUSTER, CREATE, DELETE = (
-    "DescribeDBClusterSnapshots",
-    "ListTagsForResource",
-    "DescribeDBClusters",
-    "CreateDBClusterSnapshot",
-    "DeleteDBClusterSnapshot",
-)
-ADD_TAGS, REMOVE_TAGS, COPY, MODIFY, ATTRIBUTES = (
-    "AddTagsToResource",
-    "RemoveTagsFromResource",
-    "CopyDBClusterSnapshot",
-    "ModifyDBClusterSnapshotAttribute",
-    "DescribeDBClusterSnapshotAttributes",
-)
 
 
 def run(run_module, client, check_mode=False, diff=False, **args):

@@ -11,15 +11,13 @@ import yaml
 
 from ansible_collections.graphops.neptune.plugins.module_utils import snapshot_api
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as module
+from ansible_collections.graphops.neptune.tests.unit.api_operations import CLUSTER
+from ansible_collections.graphops.neptune.tests.unit.api_operations import CREATE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
 
 CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:graph"
 SNAPSHOT_ARN = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:snap"
-DESCRIBE, TAGS, CLUSTER, CREATE = (
-    "DescribeDBClusterSnapshots",
-    "ListTagsForResource",
-    "DescribeDBClusters",
-    "CreateDBClusterSnapshot",
-)
 
 
 def run(run_module, client, check_mode=False, diff=False, **args):

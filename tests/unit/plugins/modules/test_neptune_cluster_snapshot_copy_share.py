@@ -14,14 +14,12 @@ from botocore.stub import Stubber
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as module
+from ansible_collections.graphops.neptune.tests.unit.api_operations import ATTRIBUTES
+from ansible_collections.graphops.neptune.tests.unit.api_operations import COPY
+from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import MODIFY
+from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
 
-DESCRIBE, TAGS, ATTRIBUTES, COPY, MODIFY = (
-    "DescribeDBClusterSnapshots",
-    "ListTagsForResource",
-    "DescribeDBClusterSnapshotAttributes",
-    "CopyDBClusterSnapshot",
-    "ModifyDBClusterSnapshotAttribute",
-)
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
 NO_RETRY = AWSRetry.jittered_backoff(retries=1, delay=0)
 WEST_SOURCE_ARN = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly"

@@ -9,8 +9,9 @@ import yaml
 
 from ansible_collections.graphops.neptune.plugins.module_utils import snapshot_api
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as module
-
-DESCRIBE, TAGS, ATTRIBUTES = "DescribeDBClusterSnapshots", "ListTagsForResource", "DescribeDBClusterSnapshotAttributes"
+from ansible_collections.graphops.neptune.tests.unit.api_operations import ATTRIBUTES
+from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
 
 
 @pytest.fixture
