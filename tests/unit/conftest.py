@@ -130,13 +130,17 @@ def moto_rds(moto_neptune):
 def run_module(monkeypatch, capsys):
     """Run a module's main() with args against a given client; returns the parsed result.
 
-    source_client answers for another region; rds_client, when given, for the rds service (else client does).
+    source_client answers for another region; rds_client, when given, for the rds service (else client does);
+    client_factory, when given, answers every request: client_factory(module, service, region, config).
     """
 
-    def run(main, args, client, check_mode=False, diff=False, source_client=None, rds_client=None):
-        def make_client(_module, service, retry_decorator=None, region=None, config=None):
+    def run(main, args, client, check_mode=False, diff=False, source_client=None, rds_client=None,
+            client_factory=None):
+        def make_client(module, service, retry_decorator=None, region=None, config=None):
             user_agent_extra = getattr(config, "user_agent_extra", None)
             run.client_requests.append((service, retry_decorator, region, user_agent_extra))
+            if client_factory is not None:
+                return client_factory(module, service, region, config)
             if service == "rds" and rds_client is not None:
                 return rds_client
             return source_client if region and source_client is not None else client
