@@ -2,9 +2,9 @@
 # Copyright: (c) 2026, graphops engineers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pure logic of the snapshot_rotation role: its input checks, new identifiers and retention plan.
+"""Pure logic of the snapshot_rotation role of 1.0.0: its input checks, new identifiers and retention plan.
 
-The role calls these as filters; they make no AWS call, so they are unit-tested on plain data.
+Deprecated (meta/runtime.yml), removed in 2.0.0: the role now runs neptune_cluster_snapshot_rotation.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.graphops.neptune.plugins.module_utils.rotation_input import parse_time
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import IDENTIFIER_MAX_LENGTH
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
@@ -33,7 +34,7 @@ def parse_now(value) -> datetime:
     if not isinstance(value, str):
         raise InvalidInput(f"snapshot_rotation_now must be a string, got {value!r} ({type(value).__name__})")
     try:
-        moment = datetime.fromisoformat(value)
+        moment = parse_time(value)
     except ValueError:
         raise InvalidInput(
             f"snapshot_rotation_now {value!r} is not an ISO 8601 time; give it in UTC, such as 2026-11-30T03:00:00Z"
@@ -132,7 +133,7 @@ def _create_time(snapshot):
     value = snapshot.get("snapshot_create_time")
     if not value:
         return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    moment = value if isinstance(value, datetime) else parse_time(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

@@ -342,6 +342,8 @@ class Rotation:
             for cluster, plan in plans.items():
                 for side in self.sides:
                     self.outcomes[cluster].pruned[side] += plan[side].prune
+                    for identifier in plan[side].prune:
+                        self.sides[side].listing.pop(identifier)  # the diff's after
             self.plans = plans
             return
         for side in self.sides:
