@@ -307,3 +307,12 @@ def test_ages_are_counted_from_now():
     req = request(keep_last=None, max_age_days=1, now=(day(29) + timedelta(days=1, seconds=1)).isoformat())
     result = source_plan(req, [original(28), original(29)])
     assert result.prune == [ident(28)]
+
+
+@pytest.mark.parametrize("tags", [
+    {ROTATION_TAG: "nightly"},  # tagged by hand, or a copy of the 1.0.0 role
+    {ROTATION_TAG: "nightly", COPIED_FROM_TAG: "ap-south-1"},  # a third region's rotation copied it here
+])
+def test_a_copy_needs_the_copied_from_mark_of_this_rotations_region(tags):
+    assert not is_copy(dict(copy_of(original(1)), tags=tags, source_db_cluster_snapshot_arn=None),
+                       "graph", "nightly", A)
