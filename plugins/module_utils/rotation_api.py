@@ -66,14 +66,6 @@ class TokenBucket:
             self.sleep(delay)
 
 
-def _failure(kind_for, description: str, error: Exception) -> RotationCallError:
-    if isinstance(error, botocore.exceptions.ClientError):
-        code = error_code(error)
-        message = error.response.get("Error", {}).get("Message") or ""
-        return RotationCallError(kind_for(code, message), f"Failed to {description}: {message} ({code})")
-    return RotationCallError(OTHER, f"Failed to {description}: {error}")
-
-
 def _kind(code: str | None, message: str) -> str:
     if code == BUSY_CLUSTER:
         return BUSY
@@ -84,6 +76,14 @@ def _kind(code: str | None, message: str) -> str:
     if code == QUOTA_EXCEEDED:
         return COPY_LIMIT if COPY_LIMIT_WORD in message.lower() else QUOTA
     return OTHER
+
+
+def _failure(description: str, error: Exception) -> RotationCallError:
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error_code(error)
+        message = error.response.get("Error", {}).get("Message") or ""
+        return RotationCallError(_kind(code, message), f"Failed to {description}: {message} ({code})")
+    return RotationCallError(OTHER, f"Failed to {description}: {error}")
 
 
 class RegionApi:
@@ -98,7 +98,7 @@ class RegionApi:
         try:
             return getattr(self.client, method)(aws_retry=True, **request)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            raise _failure(_kind, description, error) from error
+            raise _failure(description, error) from error
 
     def _pages(self, description: str, method: str, key: str, **request) -> list:
         items, request = [], dict(request, MaxRecords=PAGE_SIZE)

@@ -60,7 +60,7 @@ options:
   tags:
     description:
       - Extra tags for the new snapshots and their copies. The rotation's own tags (C(graphops.neptune/rotation*))
-        are refused here: the rotation sets them.
+        are refused here, since the rotation sets them.
     type: dict
     default: {}
   dr_region:
@@ -218,12 +218,6 @@ now:
   returned: always
   type: str
   sample: "2026-11-30T03:00:00+00:00"
-diff:
-  description: With diff mode, each region's rotation snapshots by cluster before and after the run.
-  returned: with diff mode
-  type: dict
-  sample: {"before": {"eu-west-1": {"graph-prod": ["graph-prod-nightly-20261128-030000"]}},
-           "after": {"eu-west-1": {"graph-prod": ["graph-prod-nightly-20261130-030000"]}}}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

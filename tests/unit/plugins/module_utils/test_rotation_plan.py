@@ -46,8 +46,8 @@ def original(n: int, status="available", cluster="graph", name="nightly", region
 
 def copy_of(source: dict, region=B, status="available", copied_at=None) -> dict:
     """The rotation's copy of source in region, stamped with its own copy time (as AWS may do)."""
-    return dict(source, status=status, tags=copy_tags(source["tags"], source["tags"][ROTATION_TAG],
-                                                       source["tags"][REGION_TAG], {}),
+    tags = copy_tags(source["tags"], source["tags"][ROTATION_TAG], source["tags"][REGION_TAG], {})
+    return dict(source, status=status, tags=tags,
                 snapshot_create_time=(copied_at or NOW).isoformat(),
                 db_cluster_snapshot_arn=source["db_cluster_snapshot_arn"].replace(f":{A}:", f":{region}:"),
                 source_db_cluster_snapshot_arn=source["db_cluster_snapshot_arn"])

@@ -336,3 +336,23 @@ def test_a_failed_delete_fails_its_cluster_only_and_the_snapshot_is_kept(aws):
     assert result["clusters"]["graph-a"]["pruned"] == [ident("graph-a", 28)]
     assert ident("graph-a", 27) in result["clusters"]["graph-a"]["kept"]
     assert result["clusters"]["graph-b"]["pruned"] == [ident("graph-b", 27), ident("graph-b", 28)]
+
+
+# ---- the API budget --------------------------------------------------------------------------------------------
+def test_the_token_bucket_keeps_a_run_within_its_share_of_the_api_rate(clock):
+    bucket = TokenBucket(burst=100, rate=10.0, clock=clock, sleep=clock.sleep)
+    for _ in range(150):
+        bucket.take()
+    # 100 at once, then 10 a second: the other 50 take 5 s.
+    assert clock.now == pytest.approx(5.0)
+    assert sum(clock.sleeps) == pytest.approx(5.0)
+
+
+def test_a_fleet_run_never_outpaces_the_bucket(aws):
+    """20 clusters, a steady night: 42 calls, all within the bucket (it never sleeps at a burst of 100)."""
+    clusters = [f"graph-{n:02d}" for n in range(20)]
+    for cluster in clusters:
+        make_cluster(aws, cluster)
+        history(aws, cluster, (28, 29))
+    rotation(aws, clusters).run()
+    assert len(aws.calls[A]) == 2 + 20 + 20 and aws.clock.sleeps == []

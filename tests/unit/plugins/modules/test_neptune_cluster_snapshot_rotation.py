@@ -73,8 +73,8 @@ def test_nightly_runs_create_mark_and_prune(aws, run_module):
         ROTATION_TAG: "nightly", REGION_TAG: REGION}
     result = rotate(run_module, aws, clusters=["graph-a", "graph-b"], name="nightly", now=DAY.format(3))
     assert result["clusters"]["graph-a"]["pruned"] == ["graph-a-nightly-20261101-030000"]
-    assert result["clusters"]["graph-a"]["kept"] == ["graph-a-nightly-20261102-030000",
-                                                      "graph-a-nightly-20261103-030000"]
+    assert result["clusters"]["graph-a"]["kept"] == [
+        "graph-a-nightly-20261102-030000", "graph-a-nightly-20261103-030000"]
     assert result["clusters"]["graph-b"]["created"] == "graph-b-nightly-20261103-030000"
     assert manual_ids(aws[REGION]) == sorted(
         f"graph-{c}-nightly-202611{d:02d}-030000" for c in "ab" for d in (2, 3))
