@@ -19,7 +19,7 @@ case "$STAGE_ARG" in
     units|sanity|integration|package|ee|lint|oldest) STAGES=("$STAGE_ARG") ;;
     *) echo "usage: bash tests/run.sh [units|sanity|integration|package|ee|lint|oldest|all]" >&2; exit 2 ;;
 esac
-PY=3.11  # the only Python we test on; must match the venv's interpreter
+PY=3.11  # the test venv's interpreter (the oldest stage runs its own venv on 3.10)
 
 # shellcheck disable=SC1091  # sourced files are checked on their own
 source tests/support/venv.sh
@@ -130,7 +130,7 @@ stage_lint() {
 }
 
 stage_oldest() {
-    # Units and the neptune_cluster_snapshot target on the oldest versions the collection claims.
+    # Units and some integration targets on the oldest versions the collection claims, on Python 3.10.
     bash tests/support/stage_oldest.sh "$WORKDIR"
 }
 
