@@ -59,8 +59,8 @@ class TokenBucket:
                 now = self.clock()
                 self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
                 self.at = now
-                if self.tokens >= 1:
-                    self.tokens -= 1
+                if self.tokens >= 1 - 1e-9:  # a sleep of exactly the deficit may fall short by a rounding
+                    self.tokens = max(self.tokens - 1, 0.0)
                     return
                 delay = (1 - self.tokens) / self.rate
             self.sleep(delay)
