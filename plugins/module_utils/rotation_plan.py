@@ -155,11 +155,12 @@ def held_sources(request: RotationRequest, dr_listing: dict, cluster: str) -> se
 
 
 def plan_cluster(request: RotationRequest, listing: dict, dr_listing: dict | None, cluster: str,
-                 this_run: str | None) -> dict:
+                 this_run: str | None, copy_expected: bool = False) -> dict:
     """{"source": ClusterPlan, "dr": ClusterPlan or None} of one cluster, from the listings as they are now.
 
     this_run: the identifier of this run's snapshot of the cluster, None when the run makes none (a stopped
-    cluster, or a create that failed); its copy has the same identifier in the DR region.
+    cluster, or a create that failed); its copy has the same identifier in the DR region, and counts there when
+    it is listed, or with copy_expected (the quota path plans before the copy exists).
     """
     rules = dict(now=request.now, keep_last=request.keep_last, max_age_days=request.max_age_days)
     mine = originals(request, listing, cluster)
@@ -171,7 +172,7 @@ def plan_cluster(request: RotationRequest, listing: dict, dr_listing: dict | Non
     dr_mine = copies(request, dr_listing, cluster)
     dr_times = {s["db_cluster_snapshot_identifier"]: copy_time(s, listing.get(s["db_cluster_snapshot_identifier"]))
                 for s in dr_mine}
-    this_copy = this_run if this_run in dr_listing else None
+    this_copy = this_run if this_run in dr_listing or (this_run and copy_expected) else None
     return {"source": source_plan, "dr": retention(dr_mine, dr_times, this_run=this_copy, **rules)}
 
 

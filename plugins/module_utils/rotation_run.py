@@ -326,7 +326,8 @@ class Rotation:
             this_run = outcome.this_run
             if predicted and this_run is None and not outcome.skipped:
                 this_run = self.request.identifier(cluster)
-            plans[cluster] = plan_cluster(self.request, self.listing, self.dr_listing, cluster, this_run)
+            plans[cluster] = plan_cluster(self.request, self.listing, self.dr_listing, cluster, this_run,
+                                          copy_expected=predicted)
         return plans
 
     def _prune_early(self, side: str) -> int:

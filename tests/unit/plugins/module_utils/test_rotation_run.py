@@ -20,6 +20,7 @@ from moto import mock_aws
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_api import RegionApi, TokenBucket
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_input import build_rotation_request
+from ansible_collections.graphops.neptune.plugins.module_utils.rotation_marks import copy_tags
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_marks import original_tags
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_plan import KEPT_HELD
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_run import Rotation
@@ -95,11 +96,14 @@ def make_cluster(aws, name, region=A, **extra):
     aws.raw[region].describe_db_clusters(DBClusterIdentifier=name)  # moto answers `creating` once
 
 
-def history(aws, cluster, days, region=A):
-    """Snapshots the rotation made on those days (marked as it marks them), each dated its day."""
+def history(aws, cluster, days, region=A, copies_in=None):
+    """Snapshots the rotation made on those days (marked as it marks them), each dated its day; with copies_in,
+    the rotation's copies of them in that region (the cluster is made there too: moto snapshots clusters only)."""
+    tags = original_tags("nightly", region, {})
+    if copies_in:
+        region, tags = copies_in, copy_tags(tags, "nightly", region, {})
     for n in days:
         identifier = ident(cluster, n)
-        tags = original_tags("nightly", region, {})
         aws.raw[region].create_db_cluster_snapshot(
             DBClusterSnapshotIdentifier=identifier, DBClusterIdentifier=cluster,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
@@ -186,6 +190,24 @@ def test_a_full_quota_prunes_first_then_snapshots(aws):
     assert entry["pruned"] == [ident("graph-a", 27), ident("graph-a", 28)]
     assert "quota of us-east-1 was reached: pruned 2 snapshot(s)" in entry["notes"][0]
     assert manual(aws) == [ident("graph-a", 29), ident("graph-a", 30)]
+
+
+def test_a_full_quota_in_the_dr_region_prunes_copies_counting_tonights_first(aws):
+    make_cluster(aws, "graph-a")
+    make_cluster(aws, "graph-a", region=B)
+    history(aws, "graph-a", (29,))
+    history(aws, "graph-a", (27, 28, 29), copies_in=B)
+    aws.answers[B].fail("CopyDBClusterSnapshot", "SnapshotQuotaExceeded", QUOTA_MESSAGE)
+    run = rotation(aws, ["graph-a"], dr_region=B)
+    result = run.run()
+    assert run.failures() == []
+    entry = result["clusters"]["graph-a"]
+    # Tonight's copy counts first: 28 and 27 are beyond the newest 2 (29 is the newest available).
+    assert entry["dr_pruned"] == [ident("graph-a", 27), ident("graph-a", 28)]
+    assert "quota of us-west-2 was reached: pruned 2 snapshot(s)" in entry["notes"][0]
+    calls = aws.calls[B]
+    assert calls.index("DeleteDBClusterSnapshot") < len(calls) - 1 - calls[::-1].index("CopyDBClusterSnapshot")
+    assert manual(aws, B) == [ident("graph-a", 29), ident("graph-a", 30)]
 
 
 def test_a_full_quota_with_nothing_to_prune_fails_and_deletes_nothing(aws):
