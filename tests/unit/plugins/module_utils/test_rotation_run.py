@@ -363,7 +363,7 @@ def test_a_failed_delete_fails_its_cluster_only_and_the_snapshot_is_kept(aws):
 # ---- the API budget --------------------------------------------------------------------------------------------
 def test_the_token_bucket_keeps_a_run_within_its_share_of_the_api_rate(clock):
     bucket = TokenBucket(burst=100, rate=10.0, clock=clock, sleep=clock.sleep)
-    for _ in range(150):
+    for _attempt in range(150):
         bucket.take()
     # 100 at once, then 10 a second: the other 50 take 5 s.
     assert clock.now == pytest.approx(5.0)
