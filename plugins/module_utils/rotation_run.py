@@ -111,18 +111,19 @@ class Rotation:
         to_create = []
         for cluster, outcome in self.outcomes.items():
             verdict, reason = cluster_verdict(self.clusters.get(cluster))
+            identifier = self.request.identifier(cluster)
+            existing = self.listing.get(identifier)
             if verdict == SKIP:
                 outcome.skipped = reason
             elif verdict == FAIL:
                 outcome.fail(reason, prune_allowed=False)
-            elif self.request.identifier(cluster) not in self.listing:
+            elif existing is None:
                 to_create.append(cluster)
-            elif is_original(self.listing[self.request.identifier(cluster)], cluster, self.request.name,
-                             self.request.region):
-                outcome.this_run = self.request.identifier(cluster)  # a re-run with the same `now`
+            elif is_original(existing, cluster, self.request.name, self.request.region):
+                outcome.this_run = identifier  # a re-run with the same `now`
             else:
-                outcome.fail(f"a snapshot named {self.request.identifier(cluster)!r} exists and is not this "
-                             "rotation's; it was left alone", prune_allowed=False)
+                outcome.fail(f"a snapshot named {identifier!r} exists and is not this rotation's; it was left alone",
+                             prune_allowed=False)
         return to_create
 
     # ---- check mode ------------------------------------------------------------------------------------------

@@ -154,3 +154,17 @@ def test_bad_input_is_refused_before_any_call(aws, run_module, args, message):
     result = rotate(run_module, aws, **args)
     assert result["failed"] is True and message in result["msg"]
     assert aws["calls"][REGION] == [] and aws["calls"][DR_REGION] == []
+
+
+def test_a_snapshot_of_tonights_name_made_by_someone_else_is_left_alone(aws, run_module):
+    make_cluster(aws[REGION], "graph-a")
+    make_cluster(aws[REGION], "graph-b")
+    aws[REGION].create_db_cluster_snapshot(DBClusterSnapshotIdentifier="graph-a-default-20261101-030000",
+                                           DBClusterIdentifier="graph-a")
+    result = rotate(run_module, aws, clusters=["graph-a", "graph-b"], now=DAY.format(1))
+    assert result["failed"] is True
+    assert "'graph-a-default-20261101-030000' exists and is not this rotation's" in result["clusters"]["graph-a"][
+        "failed"]
+    assert result["clusters"]["graph-b"]["created"] == "graph-b-default-20261101-030000"
+    assert "graph-a-default-20261101-030000" in manual_ids(aws[REGION])
+    assert tags_of(aws[REGION], "graph-a-default-20261101-030000") == {}
