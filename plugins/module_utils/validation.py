@@ -11,6 +11,7 @@ user can fix the task without reading AWS documentation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 IDENTIFIER_MAX_LENGTH = 63
@@ -18,9 +19,13 @@ TAG_KEY_MAX_LENGTH = 128
 TAG_VALUE_MAX_LENGTH = 256
 # The API refuses tags under these prefixes; AWS itself owns them.
 RESERVED_TAG_PREFIXES = ("aws:", "rds:")
-# The characters a tag may hold are left to AWS: the Neptune reference page and the RDS endpoint that serves
-# Neptune calls disagree (the RDS model also allows '@'), and a local check stricter than AWS would make
-# purge_tags remove tags the user cannot name. AWS refuses what it does not take, with its own message.
+# The characters a tag may hold: the Tag rule of the RDS endpoint that serves Neptune calls (botocore's rds model,
+# Tag.Key and Tag.Value: Java "^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"), exactly: Unicode letters, separators and numbers,
+# and these. The Neptune reference page omits '@'; the endpoint takes it, and a check stricter than the endpoint
+# would make purge_tags remove tags a user cannot name.
+TAG_PUNCTUATION = "_.:/=+-@"
+TAG_CHARACTER_CATEGORIES = ("L", "Z", "N")
+TAG_CHARACTER_RULE = "Unicode letters, numbers and spaces, and _ . : / = + - @"
 
 _IDENTIFIER_RULE = (
     "1 to 63 ASCII letters, digits or hyphens; the first a letter; "
@@ -63,11 +68,15 @@ def _tag_text_problem(text: str, max_length: int, min_length: int) -> str | None
         return f"must be {min_length} to {max_length} characters long (it has {len(text)})"
     if text.lower().startswith(RESERVED_TAG_PREFIXES):
         return "must not start with 'aws:' or 'rds:' (prefixes reserved by AWS)"
+    refused = sorted({c for c in text if c not in TAG_PUNCTUATION
+                      and unicodedata.category(c)[0] not in TAG_CHARACTER_CATEGORIES})
+    if refused:
+        return f"has characters AWS refuses ({' '.join(repr(c) for c in refused)}): it takes {TAG_CHARACTER_RULE}"
     return None
 
 
 def normalize_tags(tags) -> dict[str, str] | None:
-    """Check what is certain of tags (strings, lengths, reserved prefixes); return them with string values.
+    """Check tags as AWS does (strings, lengths, reserved prefixes, characters); return them with string values.
 
     None (tags not given) stays None: the caller then leaves the tags alone.
     """

@@ -141,9 +141,9 @@ notes:
   - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
     accounts it is shared with, before and after. With O(state=absent) the tags are not read (a delete costs two
     calls, describe and delete), so the diff's C(before) has no C(tags).
-  - "Tag keys and values are checked before any call for what is certain: strings, keys of 1 to 128 and values of
-    0 to 256 characters, neither starting with V(aws:) or V(rds:). Which characters a tag may hold is left to AWS
-    (the RDS endpoint that serves Neptune also takes V(@)); a tag AWS refuses fails the task with AWS's message."
+  - "Tag keys and values are checked before any call by AWS's own rule: keys of 1 to 128 and values of 0 to 256
+    characters, neither starting with V(aws:) or V(rds:), of Unicode letters, numbers and spaces and V(_ . : / = + - @)
+    (the RDS endpoint that serves Neptune takes V(@), which the Neptune reference page leaves out)."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
     C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
 extends_documentation_fragment:

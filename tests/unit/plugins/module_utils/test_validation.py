@@ -67,13 +67,36 @@ def test_tags_empty_dict_is_kept_empty():
         ({"Größe über": "värde 1_.:/=+-"}, {"Größe über": "värde 1_.:/=+-"}),
         ({"日本": "値"}, {"日本": "値"}),
         ({"awsx": "rdsy"}, {"awsx": "rdsy"}),
-        # The RDS endpoint's Tag rule allows '@'; other characters are AWS's to judge, not ours.
+        # The RDS endpoint's Tag rule allows '@' (the Neptune reference page leaves it out).
         ({"owner": "alice@example.com"}, {"owner": "alice@example.com"}),
-        ({"a|b": "semi;colon<>"}, {"a|b": "semi;colon<>"}),
+        # Letters and numbers of every script, every kind of space (Unicode separators).
+        ({"Ελληνικά": "кириллица"}, {"Ελληνικά": "кириллица"}),
+        ({"عربى": "कख١٢٣"}, {"عربى": "कख١٢٣"}),
+        ({"a b\u00a0c\u3000d": "Ⅻ ½ ²"}, {"a b\u00a0c\u3000d": "Ⅻ ½ ²"}),
     ],
 )
 def test_valid_tags(tags, expected):
     assert normalize_tags(tags) == expected
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("team#1", "'#'"),
+    ("hello!", "'!'"),
+    ("a*b", "'*'"),
+    ("smile\U0001F600", "'\U0001f600'"),
+    ("semi;colon", "';'"),
+    ("a|b<c>", "'<' '>' '|'"),
+    ("tab\there", "'\\t'"),
+    # A combining mark (the Devanagari vowel sign i) is no letter to \p{L}, nor to Unicode: AWS's rule refuses it.
+    ("हि", "'ि'"),
+])
+@pytest.mark.parametrize("where", ["key", "value"])
+def test_characters_outside_the_rds_tag_rule_are_refused(text, refused, where):
+    tags = {text: "v"} if where == "key" else {"k": text}
+    with pytest.raises(InvalidInput) as caught:
+        normalize_tags(tags)
+    assert f"has characters AWS refuses ({refused})" in str(caught.value)
+    assert "Unicode letters, numbers and spaces, and _ . : / = + - @" in str(caught.value)
 
 
 @pytest.mark.parametrize(

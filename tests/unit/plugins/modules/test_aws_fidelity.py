@@ -10,12 +10,15 @@ Each test names the point of issue 8 it holds the modules to; docs/aws-fidelity.
 from __future__ import annotations
 
 import boto3
+import botocore.session
 import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import TAG_CHARACTER_CATEGORIES
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import TAG_PUNCTUATION
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as snapshot_module
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as info_module
 from ansible_collections.graphops.neptune.tests.unit.api_operations import ADD_TAGS
@@ -66,7 +69,7 @@ def queue_cluster(stubber, cluster):
     stubber.add_response("describe_db_clusters", {"DBClusters": [cluster]}, {"DBClusterIdentifier": "graph"})
 
 
-# --- 1. tag characters: AWS judges them ---------------------------------------------------------
+# --- 1. tag characters: the RDS endpoint's rule, checked before any call ---------------------------------
 
 
 def test_1_a_tag_with_at_sign_is_sent_and_a_purge_keeps_it(stubbed, run_module, aws_answers):
@@ -79,14 +82,19 @@ def test_1_a_tag_with_at_sign_is_sent_and_a_purge_keeps_it(stubbed, run_module, 
     assert calls.writes == [REMOVE_TAGS]
 
 
-def test_1_characters_aws_refuses_are_sent_and_aws_message_is_shown(stubbed, run_module, aws_answers):
-    client, stubber, calls = stubbed
-    queue_missing(stubber, aws_answers)
-    queue_cluster(stubber, aws_answers.cluster())
-    message = "The tag value contains invalid characters: <script>"
-    stubber.add_client_error("create_db_cluster_snapshot", "InvalidParameterValue", message, http_status_code=400)
-    result = run(run_module, client, id="snap", cluster_id="graph", tags={"note": "<script>"})
-    assert result["failed"] and message in result["msg"] and calls.writes == [CREATE]
+@pytest.mark.parametrize("tags", [{"note": "<script>"}, {"team#": "x"}, {"k": "ok!"}, {"k": "a*"}, {"k": "\U0001F600"}])
+def test_1_characters_aws_refuses_are_refused_before_any_call(stubbed, run_module, tags):
+    client, _stubber, calls = stubbed
+    result = run(run_module, client, id="snap", cluster_id="graph", tags=tags)
+    assert result["failed"] and "has characters AWS refuses" in result["msg"] and calls == []
+
+
+def test_1_the_tag_rule_is_the_rds_models():
+    """The rule checked is the one the rds model states for Tag.Key and Tag.Value, to the character."""
+    rds = botocore.session.get_session().get_service_model("rds").shape_for("Tag")
+    for member in ("Key", "Value"):
+        assert r'"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"' in rds.members[member].documentation
+    assert TAG_PUNCTUATION == "_.:/=+-@" and TAG_CHARACTER_CATEGORIES == ("L", "Z", "N")
 
 
 def test_1_the_info_tag_filter_takes_an_at_sign(stubbed, run_module, aws_answers):
