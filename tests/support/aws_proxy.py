@@ -17,7 +17,8 @@ control API lives on the same port under /_proxy/:
                                 "botocore" when botocore resent it (same amz-sdk-invocation-id), else
                                 "module" (a new invocation: the module's AWSRetry)
   POST /_proxy/calls/clear   -> clears recorded calls only (and max_in_flight)
-  POST /_proxy/reset         -> clears calls, rules, lost answers and deleting snapshots
+  POST /_proxy/reset         -> clears calls, rules, lost answers and deleting snapshots (not which
+                                snapshots are copies: that is the upstream's state, see below)
   GET  /_proxy/rules         -> {"rules": [...]} (with live counters)
   POST /_proxy/rules         -> appends one rule (JSON body), answers {"rule": {...}}
   POST /_proxy/rules/clear   -> clears rules only
@@ -56,6 +57,28 @@ Rules:
       reaches the upstream (or at once with now=true: the proxy deletes ID upstream itself on
       the next describe that shows it), the next N describes that would show ID report it
       `deleting`, and a delete of ID meanwhile answers InvalidDBClusterSnapshotStateFault.
+  {"type": "quota", "limit": N, "region": R (optional)}
+      The manual DB cluster snapshot quota (AWS: 100 per region, shared by Aurora, DocumentDB and
+      Neptune; moto has none it applies). A CreateDBClusterSnapshot or CopyDBClusterSnapshot signed
+      for a region (R, or any) that already holds N or more manual DB cluster snapshots is answered
+      400 SnapshotQuotaExceeded "Cannot create more than N manual DB cluster snapshots" and never
+      reaches the upstream. The proxy counts by asking the upstream (DescribeDBClusterSnapshots,
+      SnapshotType=manual, with the caller's Authorization header: moto's server takes the region
+      from its credential scope), so every engine counts and automated snapshots do not; the
+      snapshots the proxy still shows `deleting` count too, as on AWS. The call is recorded with
+      synthesized="quota"; the rule counts "refused". The count is read per call, not under a lock
+      with the forward: creates sent at the same moment may each find the last free place.
+  {"type": "copy_limit", "limit": N (default 5), "others": K (default 0), "region": R (optional)}
+      AWS allows 5 cluster-snapshot copies in progress per destination region and account. A
+      CopyDBClusterSnapshot from another region (its source is an ARN of a region other than the one
+      the call is signed for) into a region (R, or any) with `limit` or more copies in progress is
+      answered 400 SnapshotQuotaExceeded "Cannot copy more than N snapshots across regions" and never
+      reaches the upstream. In progress: a snapshot of that region made by a cross-region copy through
+      the proxy whose status, as the proxy would show it now (status rules peeked at, not used up), is
+      anything but available, failed or deleting; plus K copies other tools are making. A copy within
+      a region is not limited. A status rule with "region" and forever=true keeps a copy `pending`.
+      When both a quota and a copy_limit rule would refuse, the quota's message wins. The call is
+      recorded with synthesized="copy_limit"; the rule counts "refused".
 
 AWS's answers to a resend (botocore resends a call whose answer was lost):
   - a lost DeleteDBClusterSnapshot starts the `deleting` behaviour above by itself
@@ -68,8 +91,22 @@ AWS's answers to a resend (botocore resends a call whose answer was lost):
     DBClusterSnapshotAlreadyExistsFault, as AWS does.
 AWS refuses to add or remove a tag key starting with "aws:" (moto takes it): the proxy answers
 such an AddTagsToResource or RemoveTagsFromResource with InvalidParameterValue.
+AWS refuses to snapshot a cluster that is not `available`; moto snapshots a stopped one. Before a
+CreateDBClusterSnapshot the proxy asks the upstream for the cluster (DescribeDBClusters, as the
+caller) and, if its status is neither `available` nor `creating` (moto's `stopped` after
+StopDBCluster, say), answers 400 InvalidDBClusterStateFault "DbCluster X is not in available state."
+without forwarding (recorded with synthesized="cluster-state"). `creating` passes because moto's
+clusters are ready at once and report `creating` only as an artifact (once, right after they are
+made); a test that wants a busy cluster injects InvalidDBClusterStateFault with a fault rule. An
+unknown cluster is forwarded (moto answers DBClusterNotFoundFault).
+AWS reports where a copy came from (SourceDBClusterSnapshotArn, the source's ARN); moto does not.
+The proxy remembers each snapshot a CopyDBClusterSnapshot through it made (within a region or
+across, by region, identifier and moto's SnapshotCreateTime, so a snapshot made later under the same
+name is not taken for the copy) and adds <SourceDBClusterSnapshotArn> to its <DBClusterSnapshot>
+element in Describe, Copy and Delete answers. Reset keeps this memory: the copies are still there.
 Status and create_time rules take an optional "region": they then rewrite only the answers to calls
-signed for that region (a cross-region copy has its source's identifier).
+signed for that region (a cross-region copy has its source's identifier). A call signed for no region
+counts as us-east-1, moto's default. The proxy's own questions to the upstream are not recorded as calls.
 
 A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
 recorded with check_mode=true; a write call among those is counted in the totals.
@@ -87,9 +124,12 @@ import threading
 import time
 import urllib.parse
 import uuid
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 XMLNS = "http://rds.amazonaws.com/doc/2014-10-31/"
+API_VERSION = "2014-10-31"
+DEFAULT_REGION = "us-east-1"  # moto's region for a call that names none
 # fault name -> (HTTP status, error type, error code, message); codes match botocore's neptune model
 FAULTS = {
     "throttle": (400, "Sender", "Throttling", "Rate exceeded"),
@@ -127,6 +167,11 @@ SPECIAL_FAULTS = ("drop", "slow", "lost", "not_found")
 CHECK_MODE_MARKER = "graphops.neptune/check-mode"
 READ_ACTION_PREFIXES = ("Describe", "List")
 STATUS_ACTIONS = {"DescribeDBClusterSnapshots", "CreateDBClusterSnapshot", "CopyDBClusterSnapshot"}
+SOURCE_ARN_ACTIONS = {"DescribeDBClusterSnapshots", "CopyDBClusterSnapshot", "DeleteDBClusterSnapshot"}
+LIMITED_ACTIONS = ("CreateDBClusterSnapshot", "CopyDBClusterSnapshot")
+COPY_LIMIT = 5  # cluster-snapshot copies in progress per destination region and account
+SETTLED = {"available", "failed", DELETING}  # a copy in any other status is in progress
+SNAPSHOTTABLE = {"available", "creating"}  # cluster statuses a create is forwarded in (see the docstring)
 SNAPSHOT_PARAMS = ("DBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdentifier", "SourceDBClusterSnapshotIdentifier")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "content-length", "server", "date"}
@@ -134,6 +179,7 @@ SNAPSHOT_ELEMENT = re.compile(r"<DBClusterSnapshot>.*?</DBClusterSnapshot>", re.
 TAG_LIST_ELEMENT = re.compile(r"\s*(<TagList>.*?</TagList>|<TagList\s*/>)", re.S)
 CREATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 SNAPSHOT_ARN = re.compile(r"^arn:[^:]+:rds:[^:]*:[^:]*:cluster-snapshot:(.+)$")
+ARN_REGION = re.compile(r"^arn:[^:]+:rds:([^:]+):")
 
 
 class ProxyState:
@@ -146,6 +192,7 @@ class ProxyState:
         self.totals = new_totals()
         self.lost_answers = {}  # (action, request body) -> (status, headers, answer) of a lost idempotent write
         self.deleting = {}  # snapshot ID -> {"element": <DBClusterSnapshot> as `deleting`, "cluster", "left"}
+        self.copies = {}  # (region, snapshot ID) -> {"created", "source" (ARN), "cross_region"}; reset keeps them
         self.in_flight = 0
         self.max_in_flight = 0
         self.faulted = {}  # (action, snapshot, resource) -> (botocore invocation ID, fault) of its last faulted call
@@ -193,8 +240,18 @@ class ProxyState:
                 raise ValueError("create_time rule needs 'snapshot' and 'time' (ISO 8601, such as 2026-11-27T03:00:00Z)")
         elif rule.get("type") == "strip_taglist":
             rule["stripped"] = 0
+        elif rule.get("type") in ("quota", "copy_limit"):
+            if rule["type"] == "quota" and "limit" not in rule:
+                raise ValueError("quota rule needs 'limit'")
+            rule["limit"] = int(rule.get("limit", COPY_LIMIT))
+            if rule["type"] == "copy_limit":
+                rule["others"] = int(rule.get("others", 0))
+            if min(rule["limit"], rule.get("others", 0)) < 0:
+                raise ValueError("'limit' and 'others' must not be negative")
+            rule["refused"] = 0
         else:
-            raise ValueError("rule 'type' must be 'status', 'fault', 'deleting', 'create_time' or 'strip_taglist'")
+            raise ValueError("rule 'type' must be 'status', 'fault', 'deleting', 'create_time', 'strip_taglist', "
+                             "'quota' or 'copy_limit'")
         with self.lock:
             rule["id"] = len(self.rules) + 1
             self.rules.append(rule)
@@ -228,14 +285,13 @@ class ProxyState:
             for rule in self.rules:
                 if rule["type"] != "status" or rule.get("region") not in (None, region):
                     continue
-                exhausted = rule["used"] >= len(rule["statuses"])
-                if exhausted and not rule.get("forever"):
+                status = _next_status(rule)
+                if status is None:
                     continue
                 wanted = rule["snapshot"].lower()
                 matches = [m for m in SNAPSHOT_ELEMENT.finditer(text) if _snapshot_id(m.group(0)) == wanted]
                 if not matches:
                     continue
-                status = rule["statuses"][min(rule["used"], len(rule["statuses"]) - 1)]
                 rule["used"] += 1
                 progress = 100 if status == "available" else int(rule.get("progress", 0))
                 for m in reversed(matches):  # right to left so earlier offsets stay valid
@@ -245,6 +301,81 @@ class ProxyState:
                     text = text[:m.start()] + element + text[m.end():]
                 written.append(status)
         return (text.encode("utf-8") if written else body), written
+
+    def peek_status(self, snapshot, region, status):
+        """The status a describe signed for region would show snapshot in now (its upstream status is
+        `status`), without using up any status rule: the last rule that would write one wins, as in
+        rewrite_statuses."""
+        with self.lock:
+            for rule in self.rules:
+                if rule["type"] == "status" and rule.get("region") in (None, region) and rule["snapshot"].lower() == snapshot:
+                    status = _next_status(rule) or status
+        return status
+
+    def limit_rules(self, kind, region):
+        """Copies of the quota or copy_limit rules that apply to a call signed for region."""
+        with self.lock:
+            return [dict(r) for r in self.rules if r["type"] == kind and r.get("region") in (None, region)]
+
+    def count_refusal(self, rule):
+        with self.lock:
+            for live in self.rules:
+                if live["id"] == rule["id"] and live["type"] == rule["type"]:
+                    live["refused"] += 1
+
+    def manual_snapshot_count(self, elements, region):
+        """The manual snapshots AWS would count in region: the upstream's (elements), plus the ones
+        the proxy still shows `deleting` (gone upstream already)."""
+        listed = {_snapshot_id(e) for e in elements}
+        with self.lock:
+            deleting = [s for s, entry in self.deleting.items()
+                        if s not in listed and _arn_region(_field(entry["element"], "DBClusterSnapshotArn")) == region]
+        return len(elements) + len(deleting)
+
+    def copies_in_progress(self, elements, region):
+        """How many of region's snapshots (elements, from the upstream) are cross-region copies that
+        the proxy would show in progress now."""
+        return sum(1 for e in elements if (self.copy_of(e) or {}).get("cross_region")
+                   and self.peek_status(_snapshot_id(e), region, _field(e, "Status")) not in SETTLED)
+
+    def remember_copy(self, answer, source):
+        """Notes the snapshot of a CopyDBClusterSnapshot answer as a copy of source (an ARN, or an
+        identifier in the copy's own region). moto's SnapshotCreateTime (to the microsecond) tells the
+        copy from a snapshot made later under the same name."""
+        element = SNAPSHOT_ELEMENT.search(answer.decode("utf-8", "replace"))
+        arn = _field(element.group(0), "DBClusterSnapshotArn") if element else None
+        if not arn or not source:
+            return
+        source_region = _arn_region(source)
+        source_arn = source if source_region else "%s:%s" % (arn.rpartition(":")[0], source.lower())
+        with self.lock:
+            self.copies[(_arn_region(arn), _snapshot_id(element.group(0)))] = {
+                "created": _field(element.group(0), "SnapshotCreateTime"), "source": source_arn,
+                "cross_region": source_region not in (None, _arn_region(arn))}
+
+    def copy_of(self, element):
+        """What remember_copy noted about the snapshot of a <DBClusterSnapshot> element, or None."""
+        key = (_arn_region(_field(element, "DBClusterSnapshotArn")), _snapshot_id(element))
+        with self.lock:
+            copy = self.copies.get(key)
+        return copy if copy and copy["created"] == _field(element, "SnapshotCreateTime") else None
+
+    def add_source_arns(self, action, body):
+        """Adds <SourceDBClusterSnapshotArn> (moto leaves it out) to the copies in one answer."""
+        with self.lock:
+            if action not in SOURCE_ARN_ACTIONS or not self.copies:
+                return body
+
+        def add(match):
+            element, copy = match.group(0), self.copy_of(match.group(0))
+            if not copy or "<SourceDBClusterSnapshotArn>" in element:
+                return element
+            source = "<SourceDBClusterSnapshotArn>%s</SourceDBClusterSnapshotArn>" % xml_escape(copy["source"])
+            if "</DBClusterSnapshotArn>" in element:
+                return element.replace("</DBClusterSnapshotArn>", "</DBClusterSnapshotArn>" + source, 1)
+            return element.replace("</DBClusterSnapshot>", source + "</DBClusterSnapshot>")
+
+        return SNAPSHOT_ELEMENT.sub(add, body.decode("utf-8", "replace")).encode("utf-8")
 
     def rewrite_create_times(self, action, body, region=None):
         """Applies create_time rules to one answer; returns the new body."""
@@ -417,6 +548,38 @@ def reserved_tag_keys(action, params):
                   if re.match(pattern, k) and v[0].lower().startswith(RESERVED_TAG_PREFIX))
 
 
+def _next_status(rule):
+    """The status a status rule writes next, or None once it is used up."""
+    if rule["used"] >= len(rule["statuses"]) and not rule.get("forever"):
+        return None
+    return rule["statuses"][min(rule["used"], len(rule["statuses"]) - 1)]
+
+
+def _arn_region(arn):
+    m = ARN_REGION.match(arn or "")
+    return m.group(1) if m else None
+
+
+def _field(element, name):
+    """The text of element's first <name> child (a flat search: only for names nothing nests)."""
+    m = re.search(r"<%s>([^<]*)</%s>" % (name, name), element or "")
+    return m.group(1).strip() if m else None
+
+
+def _cluster_status(answer):
+    """The <Status> of the first DBCluster in a DescribeDBClusters answer (not its members' or
+    security groups' statuses), or None."""
+    try:
+        status = ET.fromstring(answer).find(".//{%s}DBCluster/{%s}Status" % (XMLNS, XMLNS)) if answer else None
+    except ET.ParseError:
+        return None
+    return (status.text or "").strip() if status is not None else None
+
+
+def xml_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _snapshot_id(element):
     m = re.search(r"<DBClusterSnapshotIdentifier>([^<]*)</DBClusterSnapshotIdentifier>", element)
     return m.group(1).strip().lower() if m else None
@@ -497,6 +660,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             state.record(call, invocation)
             return self.reply(502, error_body("BadGateway", "Receiver", "upstream unreachable: %s" % exc.__class__.__name__), "text/xml")
         lost = bool(fault and fault["fault"] == "lost")
+        if action == "CopyDBClusterSnapshot" and status == 200:
+            state.remember_copy(answer, _first(params, "SourceDBClusterSnapshotIdentifier"))
         if action == "DeleteDBClusterSnapshot" and status == 200:
             rule = state.deleting_rule(snapshot, now=False)
             times = rule["times"] if rule else (int(fault.get("deleting_for", DELETING_FOR)) if lost else 0)
@@ -517,7 +682,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 call["synthesized"] = DELETING
                 headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", "text/xml")]
         if status == 200:
-            region = signed_region(self.headers.get("Authorization"))
+            region = self.region()
+            answer = state.add_source_arns(action, answer)  # before create_time rules hide moto's time
             answer = state.rewrite_create_times(action, answer, region)
             answer = state.strip_tag_lists(action, answer)
             answer, written = state.rewrite_statuses(action, answer, region)
@@ -541,7 +707,59 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if reserved:
             message = 'Tag keys cannot start with the reserved prefix "aws:": %s' % ", ".join(reserved)
             return "reserved-tag", 400, error_body("InvalidParameterValue", "Sender", message), ()
+        if action in LIMITED_ACTIONS:
+            return self.cluster_state_refusal(action, params) or self.limit_refusal(action, params)
         return None
+
+    def region(self):
+        """The region the call is signed for (moto's default when it names none)."""
+        return signed_region(self.headers.get("Authorization")) or DEFAULT_REGION
+
+    def ask_upstream(self, **params):
+        """Asks the upstream itself (not recorded as a call), as the caller: the caller's Authorization
+        header names its region and account, which moto's server takes from the credential scope.
+        Returns the answer's text, or None if the upstream did not answer 200."""
+        body = urllib.parse.urlencode(dict(params, Version=API_VERSION)).encode("utf-8")
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        if self.headers.get("Authorization"):
+            headers["Authorization"] = self.headers["Authorization"]
+        try:
+            status, _headers, answer = self.forward(body, headers)
+        except OSError:
+            return None
+        return answer.decode("utf-8", "replace") if status == 200 else None
+
+    def cluster_state_refusal(self, action, params):
+        """InvalidDBClusterStateFault for a create of a cluster the upstream reports neither available
+        nor creating (moto's one-shot `creating` counts as available: see the docstring)."""
+        cluster = _first(params, "DBClusterIdentifier")
+        if action != "CreateDBClusterSnapshot" or not cluster:
+            return None
+        status = _cluster_status(self.ask_upstream(Action="DescribeDBClusters", DBClusterIdentifier=cluster))
+        if status is None or status in SNAPSHOTTABLE:
+            return None  # unknown cluster: the upstream answers DBClusterNotFoundFault
+        message = "DbCluster %s is not in available state." % xml_escape(cluster)
+        return "cluster-state", 400, error_body("InvalidDBClusterStateFault", "Sender", message), ()
+
+    def limit_refusal(self, action, params):
+        """SnapshotQuotaExceeded where a quota or copy_limit rule says AWS refuses this create or copy."""
+        state, region = self.server.state, self.region()
+        source_region = _arn_region(_first(params, "SourceDBClusterSnapshotIdentifier"))
+        cross_region = action == "CopyDBClusterSnapshot" and source_region not in (None, region)
+        quotas = state.limit_rules("quota", region)
+        copy_limits = state.limit_rules("copy_limit", region) if cross_region else []
+        if not quotas and not copy_limits:
+            return None
+        answer = self.ask_upstream(Action="DescribeDBClusterSnapshots", SnapshotType="manual") or ""
+        elements = SNAPSHOT_ELEMENT.findall(answer)
+        refused = next(((r, "Cannot create more than %d manual DB cluster snapshots" % r["limit"]) for r in quotas
+                        if state.manual_snapshot_count(elements, region) >= r["limit"]), None)
+        refused = refused or next(((r, "Cannot copy more than %d snapshots across regions" % r["limit"]) for r in copy_limits
+                                   if state.copies_in_progress(elements, region) + r["others"] >= r["limit"]), None)
+        if not refused:
+            return None
+        state.count_refusal(refused[0])
+        return refused[0]["type"], 400, error_body("SnapshotQuotaExceeded", "Sender", refused[1]), ()
 
     def delete_now(self, answer):
         """Starts the deleting rules with now=true for the snapshots this answer shows: deletes each upstream."""
@@ -560,14 +778,17 @@ class ProxyHandler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)  # no answer at all
 
-    def forward(self, body):
+    def forward(self, body, headers=None):
+        """Sends body upstream with the client's method, path and headers, or as a POST to / with `headers`."""
         upstream = self.server.upstream
         conn = http.client.HTTPConnection(upstream.hostname, upstream.port or 80, timeout=60)
         try:
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            headers.pop("Accept-Encoding", None)  # keep answers uncompressed so they can be rewritten
+            method, path = ("POST", "/") if headers is not None else (self.command, self.path)
+            if headers is None:
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                headers.pop("Accept-Encoding", None)  # keep answers uncompressed so they can be rewritten
             headers["Content-Length"] = str(len(body))
-            conn.request(self.command, self.path, body=body, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
             answer = resp.read()
             return resp.status, [(k, v) for k, v in resp.getheaders() if k.lower() not in HOP_BY_HOP], answer

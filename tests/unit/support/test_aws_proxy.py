@@ -13,6 +13,7 @@ from pathlib import Path
 import boto3
 import botocore.session
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
 
 SUPPORT_DIR = Path(__file__).resolve().parents[2] / "support"
@@ -512,3 +513,182 @@ def test_resend_by_tells_botocore_from_the_module(make_neptune, neptune, proxy):
     after = proxy.totals()["resent_by"]
     assert after["botocore"]["throttle"] - before.get("botocore", {}).get("throttle", 0) == 2
     assert after["module"]["503"] - before.get("module", {}).get("503", 0) == 1
+
+
+# ---- AWS's limits that moto lacks: the snapshot quota, the copy limit, a stopped cluster ----------
+
+def regional(local_aws_info, region, service="neptune", url=None):
+    """A client signed for region, through the proxy (or at url), with no botocore retries."""
+    return boto3.client(service, endpoint_url=url or local_aws_info["proxy_url"], region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing",
+                        config=Config(retries={"total_max_attempts": 1}))
+
+
+def snapshot_ids(client, **filters):
+    return {s["DBClusterSnapshotIdentifier"] for s in client.describe_db_cluster_snapshots(**filters)["DBClusterSnapshots"]}
+
+
+def refusal(exc_info):
+    answer = exc_info.value.response
+    return answer["ResponseMetadata"]["HTTPStatusCode"], answer["Error"]["Code"], answer["Error"]["Message"]
+
+
+def test_limit_rules_are_checked_and_cleared(proxy):
+    for bad in ({"type": "quota"}, {"type": "quota", "limit": -1}, {"type": "copy_limit", "others": -2},
+                {"type": "copy_limit", "limit": "many"}):
+        assert proxy.request("POST", "/_proxy/rules", bad)[0] == 400, bad
+    assert proxy.add_rule(type="copy_limit")["limit"] == 5
+    proxy.add_rule(type="quota", limit=0)
+    assert [(r["type"], r["refused"]) for r in proxy.rules()] == [("copy_limit", 0), ("quota", 0)]
+    assert proxy.request("POST", "/_proxy/rules/clear")[0] == 200
+    assert proxy.rules() == []
+
+
+def test_quota_counts_manual_snapshots_of_every_engine_for_create_and_copy(neptune, proxy, local_aws_info):
+    region = "eu-west-1"
+    client, rds = regional(local_aws_info, region), regional(local_aws_info, region, "rds")
+    direct = regional(local_aws_info, region, url=local_aws_info["moto_url"])
+    client.create_db_cluster(DBClusterIdentifier="q", Engine="neptune")
+    rds.create_db_cluster(DBClusterIdentifier="aurora", Engine="aurora-postgresql", MasterUsername="admin",
+                          MasterUserPassword="password123")
+    client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier="n1")
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="aurora", DBClusterSnapshotIdentifier="a1")
+    kinds = sorted(s["SnapshotType"] for s in direct.describe_db_cluster_snapshots()["DBClusterSnapshots"])
+    assert kinds == ["automated", "automated", "manual", "manual"]  # the automated ones must not count
+    proxy.add_rule(type="quota", limit=3, region=region)
+    client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier="n2")  # 2 manual: room for one
+    proxy.clear_calls()
+    for call in (lambda: client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier="n3"),
+                 lambda: client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier="n1", TargetDBClusterSnapshotIdentifier="n3")):
+        with pytest.raises(client.exceptions.SnapshotQuotaExceededFault) as exc_info:
+            call()
+        assert refusal(exc_info) == (400, "SnapshotQuotaExceeded", "Cannot create more than 3 manual DB cluster snapshots")
+    assert "n3" not in snapshot_ids(direct)  # never reached moto
+    assert [(c["action"], c["synthesized"]) for c in proxy.calls()] == [
+        ("CreateDBClusterSnapshot", "quota"), ("CopyDBClusterSnapshot", "quota")]  # the proxy's own reads are not calls
+    assert proxy.rules()[0]["refused"] == 2
+    new_snapshot(neptune)  # the rule names eu-west-1: us-east-1 (more manual snapshots by now) is not limited
+    rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="a1")  # freeing a place with an Aurora snapshot
+    client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier="n3")
+
+
+def test_quota_counts_snapshots_shown_deleting(proxy, local_aws_info):
+    region = "eu-west-2"
+    client, direct = regional(local_aws_info, region), regional(local_aws_info, region, url=local_aws_info["moto_url"])
+    client.create_db_cluster(DBClusterIdentifier="q", Engine="neptune")
+    for name in ("d1", "d2"):
+        client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier=name)
+    proxy.add_rule(type="deleting", snapshot="d1", times=2)
+    proxy.add_rule(type="quota", limit=2)  # any region
+    client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="d1")
+    assert snapshot_ids(direct, SnapshotType="manual") == {"d2"}  # moto deleted it at once; AWS is still deleting it
+    with pytest.raises(client.exceptions.SnapshotQuotaExceededFault) as exc_info:
+        client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier="d3")
+    assert refusal(exc_info) == (400, "SnapshotQuotaExceeded", "Cannot create more than 2 manual DB cluster snapshots")
+    for _attempt in range(2):  # counting it used up none of its `deleting` answers
+        assert client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="d1")["DBClusterSnapshots"][0]["Status"] == "deleting"
+    assert "d1" not in snapshot_ids(client)  # deleted now: no longer counted
+    client.create_db_cluster_snapshot(DBClusterIdentifier="q", DBClusterSnapshotIdentifier="d3")
+
+
+def test_copy_limit_counts_the_proxys_cross_region_copies_in_progress(neptune, proxy, local_aws_info):
+    region = "eu-west-3"
+    client, direct = regional(local_aws_info, region), regional(local_aws_info, region, url=local_aws_info["moto_url"])
+    source = snapshot_arn(new_snapshot(neptune))
+
+    def copy(target):
+        return client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source, TargetDBClusterSnapshotIdentifier=target,
+                                               SourceRegion="us-east-1")["DBClusterSnapshot"]
+
+    proxy.add_rule(type="copy_limit", limit=2, region=region)
+    for target in ("t1", "t2", "t3", "t1-local"):  # queued for good
+        proxy.add_rule(type="status", snapshot=target, statuses="pending", times=-1, region=region)
+    assert [copy(target)["Status"] for target in ("t1", "t2")] == ["pending", "pending"]
+    for _attempt in range(2):
+        with pytest.raises(client.exceptions.SnapshotQuotaExceededFault) as exc_info:
+            copy("t3")
+        assert refusal(exc_info) == (400, "SnapshotQuotaExceeded", "Cannot copy more than 2 snapshots across regions")
+    assert "t3" not in snapshot_ids(direct)
+    # Counting peeked at the status rules: each was used only by its copy's answer.
+    assert [r["used"] for r in proxy.rules() if r["type"] == "status"] == [1, 1, 0, 0]
+    # A copy within the region is neither limited nor counted (it stays pending too).
+    local = client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier="t1", TargetDBClusterSnapshotIdentifier="t1-local")
+    assert local["DBClusterSnapshot"]["Status"] == "pending"
+    # A failed copy is no longer in progress (the last status rule for t1 wins), nor is one in another region.
+    proxy.add_rule(type="status", snapshot="t1", statuses="failed", times=-1, region=region)
+    proxy.add_rule(type="status", snapshot="t2", statuses="available", times=-1, region="us-east-1")
+    assert copy("t3")["Status"] == "pending"
+    with pytest.raises(client.exceptions.SnapshotQuotaExceededFault):
+        copy("t4")  # t2 and t3 in progress
+    assert [r["refused"] for r in proxy.rules() if r["type"] == "copy_limit"] == [3]
+
+
+def test_copy_limit_counts_copies_other_tools_make(neptune, proxy, local_aws_info):
+    region = "ca-central-1"
+    client = regional(local_aws_info, region)
+    source = snapshot_arn(new_snapshot(neptune))
+
+    def copy(target):
+        return client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source, TargetDBClusterSnapshotIdentifier=target,
+                                               SourceRegion="us-east-1")["DBClusterSnapshot"]
+
+    rule = proxy.add_rule(type="copy_limit", others=4)
+    assert (rule["limit"], rule["others"]) == (5, 4)
+    proxy.add_rule(type="status", snapshot="o1", statuses=["copying", "pending"], forever=True, region=region)
+    assert copy("o1")["Status"] == "copying"  # 4 others: room for one
+    with pytest.raises(client.exceptions.SnapshotQuotaExceededFault) as exc_info:
+        copy("o2")
+    assert refusal(exc_info) == (400, "SnapshotQuotaExceeded", "Cannot copy more than 5 snapshots across regions")
+    assert [client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="o1")["DBClusterSnapshots"][0]["Status"]
+            for _attempt in range(2)] == ["pending", "pending"]
+    proxy.request("POST", "/_proxy/rules/clear")
+    proxy.add_rule(type="copy_limit", others=5)  # o1 is available now; five copies by others are enough
+    with pytest.raises(client.exceptions.SnapshotQuotaExceededFault):
+        copy("o2")
+
+
+def test_copies_report_their_source_arn(neptune, make_neptune, proxy, local_aws_info):
+    client = regional(local_aws_info, "ap-southeast-1")
+    source = new_snapshot(neptune)
+    source_arn = snapshot_arn(source)
+    cross = client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source_arn, TargetDBClusterSnapshotIdentifier="x1",
+                                            SourceRegion="us-east-1")["DBClusterSnapshot"]
+    local_name = "local-%s" % uuid.uuid4().hex[:8]
+    local = neptune.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source,
+                                             TargetDBClusterSnapshotIdentifier=local_name)["DBClusterSnapshot"]
+    assert cross["SourceDBClusterSnapshotArn"] == source_arn == local["SourceDBClusterSnapshotArn"]
+    listed = {s["DBClusterSnapshotIdentifier"]: s.get("SourceDBClusterSnapshotArn")
+              for s in neptune.describe_db_cluster_snapshots(DBClusterIdentifier="c1")["DBClusterSnapshots"]}
+    assert (listed[local_name], listed[source]) == (source_arn, None)
+    proxy.reset()  # the copies are still copies
+    described = client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="x1")["DBClusterSnapshots"][0]
+    assert described["SourceDBClusterSnapshotArn"] == source_arn
+    direct = make_neptune(local_aws_info["moto_url"])
+    assert "SourceDBClusterSnapshotArn" not in direct.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=local_name)["DBClusterSnapshots"][0]
+    deleted = neptune.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=local_name)["DBClusterSnapshot"]
+    assert deleted["SourceDBClusterSnapshotArn"] == source_arn
+    # A snapshot made again under the copy's name is no copy.
+    neptune.create_db_cluster_snapshot(DBClusterIdentifier="c1", DBClusterSnapshotIdentifier=local_name)
+    again = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=local_name)["DBClusterSnapshots"][0]
+    assert "SourceDBClusterSnapshotArn" not in again
+
+
+def test_a_stopped_cluster_is_not_snapshotted(neptune, make_neptune, proxy, local_aws_info):
+    cluster = "stopped-%s" % uuid.uuid4().hex[:8]
+    direct = make_neptune(local_aws_info["moto_url"])
+    neptune.create_db_cluster(DBClusterIdentifier=cluster, Engine="neptune")
+    fresh = "fresh-%s" % uuid.uuid4().hex[:8]
+    neptune.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier=fresh)  # a new cluster: fine
+    neptune.stop_db_cluster(DBClusterIdentifier=cluster)
+    name = "cold-%s" % uuid.uuid4().hex[:8]
+    proxy.clear_calls()
+    with pytest.raises(neptune.exceptions.InvalidDBClusterStateFault) as exc_info:
+        neptune.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier=name)
+    assert refusal(exc_info) == (400, "InvalidDBClusterStateFault", "DbCluster %s is not in available state." % cluster)
+    assert name not in snapshot_ids(direct)
+    assert [(c["action"], c["synthesized"]) for c in proxy.calls()] == [("CreateDBClusterSnapshot", "cluster-state")]
+    with pytest.raises(neptune.exceptions.DBClusterNotFoundFault):  # an unknown cluster: moto's answer
+        neptune.create_db_cluster_snapshot(DBClusterIdentifier="no-such-cluster", DBClusterSnapshotIdentifier=name)
+    neptune.start_db_cluster(DBClusterIdentifier=cluster)
+    neptune.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier=name)
+    assert name in snapshot_ids(direct)
