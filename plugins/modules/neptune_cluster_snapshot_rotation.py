@@ -59,8 +59,8 @@ options:
     type: int
   tags:
     description:
-      - Extra tags for the new snapshots and their copies. The rotation's own tags (C(graphops.neptune/rotation*))
-        are refused here: the rotation sets them.
+      - "Extra tags for the new snapshots and their copies. The rotation's own tags (C(graphops.neptune/rotation*))
+        are refused here: the rotation sets them."
     type: dict
     default: {}
   dr_region:
