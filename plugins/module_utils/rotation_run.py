@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .rotation_api import BUSY, COPY_LIMIT, EXISTS, QUOTA, RegionApi, RotationCallError
 from .rotation_marks import MANUAL, NEPTUNE_ENGINE, is_copy, is_original, original_tags
 from .rotation_plan import COPY_LIMIT as COPY_SLOTS
-from .rotation_plan import CREATE, FAIL, SKIP, CopyRefused, cluster_verdict, copies_in_progress, copy_order
+from .rotation_plan import FAIL, SKIP, CopyRefused, cluster_verdict, copies_in_progress, copy_order
 from .rotation_plan import diff_view, plan_cluster
 from .snapshot_listing_api import bounded_map
 from .statuses import AVAILABLE, SNAPSHOT_FAILURE_STATUSES, cluster_busy_passes
