@@ -43,6 +43,8 @@ class ClusterOutcome:
     notes: list = field(default_factory=list)
     prune_allowed: bool = True
     pruned: dict = field(default_factory=lambda: {SOURCE: [], DR: []})
+    pruned_why: dict = field(default_factory=lambda: {SOURCE: {}, DR: {}})
+    """Why each snapshot in `pruned` was pruned: the plan's reason, kept past the delete for the report."""
 
     def fail(self, reason: str, prune_allowed: bool = True) -> None:
         self.failures.append(reason)
@@ -336,7 +338,8 @@ class Rotation:
         if side in self.quota_pruned:
             return 0
         self.quota_pruned.add(side)
-        return self._delete({c: p[side].prune for c, p in self._plans(predicted=True).items() if p[side]}, side)
+        plans = {c: p[side] for c, p in self._plans(predicted=True).items() if p[side]}
+        return self._delete(plans, side)
 
     def _prune(self) -> None:
         plans = self._plans()
@@ -349,13 +352,13 @@ class Rotation:
             self.plans = plans
             return
         for side in self.sides:
-            self._delete({c: p[side].prune for c, p in plans.items()}, side)
+            self._delete({c: p[side] for c, p in plans.items()}, side)
         self.plans = self._plans()  # what is left: a snapshot whose delete failed is kept
 
-    def _delete(self, prunes: dict, side: str) -> int:
-        """Delete {cluster: [identifiers]} side by side; a failure stays with its snapshot's cluster."""
+    def _delete(self, plans: dict, side: str) -> int:
+        """Delete what {cluster: ClusterPlan} prunes, side by side; a failure stays with its snapshot's cluster."""
         api = self.sides[side].api
-        pairs = [(cluster, identifier) for cluster, identifiers in prunes.items() for identifier in identifiers]
+        pairs = [(cluster, identifier) for cluster, plan in plans.items() for identifier in plan.prune]
 
         def delete(pair):
             try:
@@ -371,6 +374,7 @@ class Rotation:
                 continue
             self.sides[side].listing.pop(identifier, None)
             self.outcomes[cluster].pruned[side].append(identifier)
+            self.outcomes[cluster].pruned_why[side][identifier] = plans[cluster].why[identifier]
             gone += 1
         return gone
 
@@ -392,13 +396,14 @@ class Rotation:
         for cluster, outcome in self.outcomes.items():
             created = None if self.check_mode else outcome.this_run
             kept, why = self._kept(cluster, SOURCE)
+            # A real run's plan after the deletes no longer holds what it deleted: their reasons were kept apart.
             entry = {"created": created, "kept": kept, "pruned": sorted(outcome.pruned[SOURCE]),
                      "skipped": outcome.skipped, "failed": "; ".join(outcome.failures) or None,
-                     "notes": outcome.notes, "reasons": why}
+                     "notes": outcome.notes, "reasons": {**why, **outcome.pruned_why[SOURCE]}}
             if DR in self.sides:
                 dr_kept, dr_why = self._kept(cluster, DR)
                 entry.update(dr_created=created if created in self.dr_listing else None, dr_kept=dr_kept,
-                             dr_pruned=sorted(outcome.pruned[DR]), dr_reasons=dr_why)
+                             dr_pruned=sorted(outcome.pruned[DR]), dr_reasons={**dr_why, **outcome.pruned_why[DR]})
             clusters[cluster] = entry
         changed = any(o.made or o.copy_made or o.pruned[SOURCE] or o.pruned[DR] for o in self.outcomes.values())
         return {

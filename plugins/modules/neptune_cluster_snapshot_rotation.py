@@ -155,13 +155,15 @@ clusters:
       failed: null
       notes: []
       reasons:
-        graph-prod-nightly-20261129-030000: the newest available snapshot
+        graph-prod-nightly-20261128-030000: beyond the newest 2
+        graph-prod-nightly-20261129-030000: among the newest 2
         graph-prod-nightly-20261130-030000: this run's snapshot
       dr_created: graph-prod-nightly-20261130-030000
       dr_kept: [graph-prod-nightly-20261129-030000, graph-prod-nightly-20261130-030000]
       dr_pruned: [graph-prod-nightly-20261128-030000]
       dr_reasons:
-        graph-prod-nightly-20261129-030000: the newest available snapshot
+        graph-prod-nightly-20261128-030000: beyond the newest 2
+        graph-prod-nightly-20261129-030000: among the newest 2
         graph-prod-nightly-20261130-030000: this run's snapshot
   contains:
     created:

@@ -115,6 +115,9 @@ def test_check_mode_prunes_what_the_real_run_prunes_and_writes_nothing(aws, run_
     assert dry["clusters"]["graph-a"]["pruned"] == real["clusters"]["graph-a"]["pruned"] == [
         "graph-a-nightly-20261101-030000".replace("nightly", "default")]
     assert dry["clusters"]["graph-a"]["kept"] == real["clusters"]["graph-a"]["kept"]
+    # The real run's plan after its deletes no longer holds what it deleted; its reasons still say why.
+    assert dry["clusters"]["graph-a"]["reasons"] == real["clusters"]["graph-a"]["reasons"]
+    assert real["clusters"]["graph-a"]["reasons"]["graph-a-default-20261101-030000"] == "beyond the newest 2"
     assert dry["diff"]["after"] == {REGION: {"graph-a": ["graph-a-default-20261102-030000",
                                                          "graph-a-default-20261103-030000"]}}
 

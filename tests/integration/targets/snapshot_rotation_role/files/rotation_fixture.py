@@ -6,14 +6,6 @@
   rotation_fixture.py time-rules PROXY_URL ROTATION CLUSTERS_JSON DAYS_JSON
       # posts one create_time rule per cluster and day: the snapshot CLUSTER-ROTATION-203001DD-030000
       # was taken on 2030-01-DD at 03:00 UTC; prints {"rules": N}
-  rotation_fixture.py copies-in-flight CALLS_JSON [EARLIER]
-      # CALLS_JSON: the proxy's {"calls": [...]}; prints {"copies": N, "max_in_flight": M} and, with
-      # EARLIER (a copy an earlier run left in progress), "earlier_done_first": whether a describe of it
-      # said it was no longer copying before the first copy call
-
-A copy is in progress from its CopyDBClusterSnapshot call until the first later DescribeDBClusterSnapshots
-of its identifier whose status the proxy did not rewrite (the target's status rules make each copy
-answer "copying" until then).
 """
 
 import json
@@ -35,25 +27,7 @@ def time_rules(proxy_url, rotation, clusters, days):
     return {"rules": count}
 
 
-def copies_in_flight(calls_json, earlier=None):
-    in_flight, most, copies = set(), 0, 0
-    earlier_done_first = False
-    for call in json.loads(calls_json)["calls"]:
-        snapshot = (call.get("snapshot") or "").lower()
-        if call["action"] == "CopyDBClusterSnapshot" and call.get("status") == 200:
-            copies += 1
-            in_flight.add(snapshot)
-            most = max(most, len(in_flight))
-        elif call["action"] == "DescribeDBClusterSnapshots" and not call.get("rewritten_status"):
-            in_flight.discard(snapshot)
-            earlier_done_first = earlier_done_first or (snapshot == (earlier or "").lower() and copies == 0)
-    result = {"copies": copies, "max_in_flight": most}
-    if earlier:
-        result["earlier_done_first"] = earlier_done_first
-    return result
-
-
-COMMANDS = {"time-rules": time_rules, "copies-in-flight": copies_in_flight}
+COMMANDS = {"time-rules": time_rules}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
