@@ -18,7 +18,7 @@ set -euo pipefail
 OLDEST_TARGETS=(
     neptune_cluster_snapshot
     snapshot_rotation_role
-    # neptune_cluster_snapshot_rotation  (the rotation module's target: uncomment when it lands)
+    neptune_cluster_snapshot_rotation
 )
 # The controller Python: ansible-core 2.17's lowest (checked below against its Requires-Python).
 OLDEST_PYTHON_VERSION=3.10
