@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .rotation_marks import MARK_KEYS
+from .rotation_marks import copy_identifier
 from .rotation_marks import snapshot_identifier
 from .validation import IDENTIFIER_MAX_LENGTH
 from .validation import InvalidInput
@@ -66,7 +67,18 @@ def parse_now(value, option: str = "now") -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _cluster_errors(clusters, name, now) -> tuple[list, list]:
+def _identifier_errors(cluster: str, identifier: str, what: str) -> list:
+    try:
+        normalize_identifier(identifier, "identifier")
+    except InvalidInput as error:
+        hint = ""
+        if len(identifier) > IDENTIFIER_MAX_LENGTH:
+            hint = f" (it has {len(identifier)}; shorten name or the cluster identifier)"
+        return [f"cluster {cluster!r}: {what} {error}{hint}"]
+    return []
+
+
+def _cluster_errors(clusters, name, now, copies_from=None) -> tuple[list, list]:
     errors, normalized = [], []
     if not clusters:
         errors.append("clusters is empty: name at least one Neptune cluster")
@@ -83,13 +95,10 @@ def _cluster_errors(clusters, name, now) -> tuple[list, list]:
         if name is None or now is None:
             continue
         identifier = snapshot_identifier(cluster_id, name, now)
-        try:
-            normalize_identifier(identifier, "identifier")
-        except InvalidInput as error:
-            hint = ""
-            if len(identifier) > IDENTIFIER_MAX_LENGTH:
-                hint = f" (it has {len(identifier)}; shorten name or the cluster identifier)"
-            errors.append(f"cluster {cluster!r}: the new snapshot's {error}{hint}")
+        problems = _identifier_errors(cluster, identifier, "the new snapshot's")
+        if copies_from and not problems:
+            problems = _identifier_errors(cluster, copy_identifier(identifier, copies_from), "its copy's")
+        errors.extend(problems)
     return errors, normalized
 
 
@@ -128,7 +137,7 @@ def build_rotation_request(params: dict, region: str | None) -> RotationRequest:
     except InvalidInput as error:
         errors.append(str(error))
         now = None
-    cluster_errors, clusters = _cluster_errors(params.get("clusters"), name, now)
+    cluster_errors, clusters = _cluster_errors(params.get("clusters"), name, now, region if dr_region else None)
     errors.extend(cluster_errors)
     if errors:
         raise InvalidInput("; ".join(errors))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .rotation_input import RotationRequest, parse_time
-from .rotation_marks import FAILED, copy_tags, identifier_time, is_copy, is_original
+from .rotation_marks import FAILED, copy_identifier, copy_tags, identifier_time, is_copy, is_original, source_identifier
 from .statuses import AVAILABLE, DELETING, cluster_status_stays
 
 # AWS allows five cluster-snapshot copies in progress per destination region and account.
@@ -147,10 +147,10 @@ def copies_in_progress(dr_listing: dict) -> list:
 
 
 def held_sources(request: RotationRequest, dr_listing: dict, cluster: str) -> set:
-    """The originals whose copy (same identifier) is still on its way to the DR region."""
+    """The originals whose copy is still on its way to the DR region."""
     return {
-        s["db_cluster_snapshot_identifier"] for s in copies(request, dr_listing, cluster)
-        if s.get("status") not in COPY_DONE_STATUSES
+        source_identifier(s["db_cluster_snapshot_identifier"], request.region)
+        for s in copies(request, dr_listing, cluster) if s.get("status") not in COPY_DONE_STATUSES
     }
 
 
@@ -159,8 +159,8 @@ def plan_cluster(request: RotationRequest, listing: dict, dr_listing: dict | Non
     """{"source": ClusterPlan, "dr": ClusterPlan or None} of one cluster, from the listings as they are now.
 
     this_run: the identifier of this run's snapshot of the cluster, None when the run makes none (a stopped
-    cluster, or a create that failed); its copy has the same identifier in the DR region, and counts there when
-    it is listed, or with copy_expected (the quota path plans before the copy exists).
+    cluster, or a create that failed); its copy counts in the DR region when it is listed, or with copy_expected
+    (the quota path plans before the copy exists).
     """
     rules = dict(now=request.now, keep_last=request.keep_last, max_age_days=request.max_age_days)
     mine = originals(request, listing, cluster)
@@ -170,18 +170,21 @@ def plan_cluster(request: RotationRequest, listing: dict, dr_listing: dict | Non
     if dr_listing is None:
         return {"source": source_plan, "dr": None}
     dr_mine = copies(request, dr_listing, cluster)
-    dr_times = {s["db_cluster_snapshot_identifier"]: copy_time(s, listing.get(s["db_cluster_snapshot_identifier"]))
-                for s in dr_mine}
-    this_copy = this_run if this_run in dr_listing or (this_run and copy_expected) else None
+    dr_times = {s["db_cluster_snapshot_identifier"]: copy_time(
+        s, listing.get(source_identifier(s["db_cluster_snapshot_identifier"], request.region))) for s in dr_mine}
+    this_copy = copy_identifier(this_run, request.region) if this_run else None
+    if this_copy not in dr_listing and not copy_expected:
+        this_copy = None
     return {"source": source_plan, "dr": retention(dr_mine, dr_times, this_run=this_copy, **rules)}
 
 
 @dataclass(frozen=True)
 class CopyOrder:
-    """One copy to make: the source's identifier and ARN, and the CopyDBClusterSnapshot details."""
+    """One copy to make: the copy's identifier, the source's identifier and ARN, and the copy's details."""
 
     cluster: str
     identifier: str
+    source_identifier: str
     source_arn: str
     kms_key_id: str | None
     tags: dict
@@ -193,7 +196,7 @@ class CopyRefused(Exception):
 
 def copy_order(request: RotationRequest, cluster: str, source: dict, dr_listing: dict) -> CopyOrder | None:
     """The copy of this run's snapshot to make, or None when the DR region holds it already."""
-    identifier = source["db_cluster_snapshot_identifier"]
+    identifier = copy_identifier(source["db_cluster_snapshot_identifier"], request.region)
     existing = dr_listing.get(identifier)
     if existing is not None:
         if is_copy(existing, cluster, request.name, request.region):
@@ -205,12 +208,13 @@ def copy_order(request: RotationRequest, cluster: str, source: dict, dr_listing:
     encrypted = bool(source.get("storage_encrypted"))
     if encrypted and not request.dr_kms_key_id:
         raise CopyRefused(
-            f"snapshot {identifier!r} is encrypted: AWS copies an encrypted snapshot to another region only "
+            f"snapshot {source['db_cluster_snapshot_identifier']!r} is encrypted: AWS copies an encrypted snapshot to another region only "
             f"with a KMS key of that region; set dr_kms_key_id to a key of {request.dr_region}"
         )
     return CopyOrder(
         cluster=cluster,
         identifier=identifier,
+        source_identifier=source["db_cluster_snapshot_identifier"],
         source_arn=source["db_cluster_snapshot_arn"],
         kms_key_id=request.dr_kms_key_id if encrypted else None,
         tags=copy_tags(source.get("tags"), request.name, request.region, request.tags),

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from .rotation_api import BUSY, COPY_LIMIT, EXISTS, QUOTA, RegionApi, RotationCallError
-from .rotation_marks import MANUAL, NEPTUNE_ENGINE, is_copy, is_original, original_tags
+from .rotation_marks import MANUAL, NEPTUNE_ENGINE, copy_identifier, is_copy, is_original, original_tags
 from .rotation_plan import COPY_LIMIT as COPY_SLOTS
 from .rotation_plan import FAIL, SKIP, CopyRefused, cluster_verdict, copies_in_progress, copy_order
 from .rotation_plan import diff_view, plan_cluster
@@ -44,6 +44,8 @@ class ClusterOutcome:
     prune_allowed: bool = True
     pruned: dict = field(default_factory=lambda: {SOURCE: [], DR: []})
     pruned_why: dict = field(default_factory=lambda: {SOURCE: {}, DR: {}})
+    adopted: dict = field(default_factory=lambda: {SOURCE: None, DR: None})
+    """What a create or copy answered "already exists" for: verified against the next listing."""
     """Why each snapshot in `pruned` was pruned: the plan's reason, kept past the delete for the report."""
 
     def fail(self, reason: str, prune_allowed: bool = True) -> None:
@@ -100,6 +102,7 @@ class Rotation:
             self._predict(to_create)
         else:
             self._create(to_create)
+            self._verify_adopted(SOURCE)
             if self.request.wait or DR in self.sides:
                 made = {o.this_run: c for c, o in self.outcomes.items() if o.this_run and not o.failures}
                 self._wait_for(SOURCE, made, "snapshot")
@@ -155,8 +158,8 @@ class Rotation:
                     snapshot["status"] = AVAILABLE
         for order in orders:
             self.dr_listing[order.identifier] = dict(
-                self.listing[order.identifier], tags=order.tags, status=AVAILABLE if self.request.wait else COPYING,
-                source_db_cluster_snapshot_arn=order.source_arn)
+                self.listing[order.source_identifier], db_cluster_snapshot_identifier=order.identifier, tags=order.tags,
+                status=AVAILABLE if self.request.wait else COPYING, source_db_cluster_snapshot_arn=order.source_arn)
             self.outcomes[order.cluster].copy_made = True
 
     # ---- snapshots -------------------------------------------------------------------------------------------
@@ -215,9 +218,28 @@ class Rotation:
         except RotationCallError as error:
             if error.kind != EXISTS:
                 return error
-            # A create resent after its answer was lost (or a concurrent run): the next listing shows it.
+            self.outcomes[cluster].adopted[SOURCE] = identifier
         self.outcomes[cluster].this_run = identifier
         return None
+
+    def _verify_adopted(self, side: str) -> None:
+        """A create or copy that AWS answered "already exists" was resent after its first answer was lost, or
+        met someone else's snapshot of that name: one listing tells which; someone else's is left alone."""
+        adopted = {o.adopted[side]: c for c, o in self.outcomes.items() if o.adopted[side]}
+        if not adopted:
+            return
+        self._refresh(side)
+        owns = is_original if side == SOURCE else is_copy
+        for identifier, cluster in adopted.items():
+            snapshot = self.sides[side].listing.get(identifier)
+            outcome = self.outcomes[cluster]
+            if snapshot is not None and owns(snapshot, cluster, self.request.name, self.request.region):
+                continue
+            outcome.fail(f"{identifier!r} exists in {self.sides[side].api.region} and is not this rotation's (made "
+                         "meanwhile by someone else, or of another engine); it was left alone",
+                         prune_allowed=side == DR)
+            if side == SOURCE:
+                outcome.this_run = None
 
     def _wait_for(self, side: str, wanted: dict, what: str) -> None:
         """Poll the side's listing (one listing for all) until each wanted snapshot {identifier: cluster} is
@@ -302,20 +324,19 @@ class Rotation:
             # Copies of other engines take slots too and are not in the listing: a refusal waits a poll as well.
             self.sleep(min(self.poll_interval, deadline.remaining()))
             self._refresh(DR)
+        self._verify_adopted(DR)
+        started = {i: c for i, c in started.items() if self.outcomes[c].adopted[DR] != i or not self.outcomes[c].failures}
         if self.request.wait and started:
             self._wait_for(DR, started, "copy")
 
     def _copy_one(self, order) -> RotationCallError | None:
         try:
-            facts = self.sides[DR].api.copy_snapshot(order, self.request.region)
+            self.dr_listing[order.identifier] = self.sides[DR].api.copy_snapshot(order, self.request.region)
             self.outcomes[order.cluster].copy_made = True
         except RotationCallError as error:
             if error.kind != EXISTS:
                 return error
-            # A copy resent after its answer was lost: it is on its way.
-            facts = dict(self.listing[order.identifier], tags=order.tags, status=COPYING,
-                         source_db_cluster_snapshot_arn=order.source_arn)
-        self.dr_listing[order.identifier] = facts
+            self.outcomes[order.cluster].adopted[DR] = order.identifier
         return None
 
     # ---- pruning ---------------------------------------------------------------------------------------------
@@ -402,7 +423,9 @@ class Rotation:
                      "notes": outcome.notes, "reasons": {**why, **outcome.pruned_why[SOURCE]}}
             if DR in self.sides:
                 dr_kept, dr_why = self._kept(cluster, DR)
-                entry.update(dr_created=created if created in self.dr_listing else None, dr_kept=dr_kept,
+                copy = self.dr_listing.get(copy_identifier(created, self.request.region)) if created else None
+                mine = copy is not None and is_copy(copy, cluster, self.request.name, self.request.region)
+                entry.update(dr_created=copy["db_cluster_snapshot_identifier"] if mine else None, dr_kept=dr_kept,
                              dr_pruned=sorted(outcome.pruned[DR]), dr_reasons={**dr_why, **outcome.pruned_why[DR]})
             clusters[cluster] = entry
         changed = any(o.made or o.copy_made or o.pruned[SOURCE] or o.pruned[DR] for o in self.outcomes.values())

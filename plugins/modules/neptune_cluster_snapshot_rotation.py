@@ -266,7 +266,7 @@ def main():
     failures = rotation.failures()
     if failures:
         module.fail_json(msg=f"The rotation failed for {len(failures)} cluster(s); the others were rotated. "
-                         + " ".join(failures), **result)
+                         + "; ".join(failures), **result)
     module.exit_json(**result)
 
 

@@ -47,10 +47,16 @@ def original(n: int, status="available", cluster="graph", name="nightly", region
 def copy_of(source: dict, region=B, status="available", copied_at=None) -> dict:
     """The rotation's copy of source in region, stamped with its own copy time (as AWS may do)."""
     tags = copy_tags(source["tags"], source["tags"][ROTATION_TAG], source["tags"][REGION_TAG], {})
-    return dict(source, status=status, tags=tags,
+    identifier = f"{source['db_cluster_snapshot_identifier']}-{source['tags'][REGION_TAG]}"
+    return dict(source, db_cluster_snapshot_identifier=identifier, status=status, tags=tags,
                 snapshot_create_time=(copied_at or NOW).isoformat(),
-                db_cluster_snapshot_arn=source["db_cluster_snapshot_arn"].replace(f":{A}:", f":{region}:"),
+                db_cluster_snapshot_arn=f"arn:aws:rds:{region}:123456789012:cluster-snapshot:{identifier}",
                 source_db_cluster_snapshot_arn=source["db_cluster_snapshot_arn"])
+
+
+def cident(n: int, cluster="graph", name="nightly", source_region=A) -> str:
+    """The identifier of the rotation's copy of ident(n): its source's, then the region it came from."""
+    return f"{ident(n, cluster, name)}-{source_region}"
 
 
 def listing(*snapshots) -> dict:
@@ -217,7 +223,7 @@ def test_a_source_whose_copy_is_on_its_way_is_held():
     assert result.why[ident(27)] == plan.KEPT_HELD
     # A failed copy holds nothing: its source goes by the rules (and the failed copy is pruned too).
     assert ident(28) in result.prune
-    assert plan.plan_cluster(req, listing(*sources), dr, "graph", ident(30))["dr"].prune == [ident(28)]
+    assert plan.plan_cluster(req, listing(*sources), dr, "graph", ident(30))["dr"].prune == [cident(28)]
 
 
 def test_a_copys_age_is_its_sources_not_the_time_it_was_copied():
@@ -226,11 +232,11 @@ def test_a_copys_age_is_its_sources_not_the_time_it_was_copied():
     late_copy = copy_of(source, copied_at=day(29))  # stamped 4 days after its source
     dr_plan = plan.plan_cluster(req, listing(source, original(29)), listing(late_copy, copy_of(original(29))),
                                 "graph", None)["dr"]
-    assert dr_plan.prune == [ident(25)]
+    assert dr_plan.prune == [cident(25)]
     # With its source gone from the listing, the time in its name still dates it.
     dr_plan = plan.plan_cluster(req, listing(original(29)), listing(late_copy, copy_of(original(29))),
                                 "graph", None)["dr"]
-    assert dr_plan.prune == [ident(25)]
+    assert dr_plan.prune == [cident(25)]
 
 
 def test_the_dr_plan_counts_this_runs_copy_first():
@@ -238,8 +244,8 @@ def test_the_dr_plan_counts_this_runs_copy_first():
     sources = [original(n) for n in (27, 28, 29)]
     dr = listing(*[copy_of(s) for s in sources], copy_of(original(30), status="copying"))
     result = plan.plan_cluster(req, listing(*sources, original(30)), dr, "graph", ident(30))
-    assert result["dr"].prune == [ident(27), ident(28)]
-    assert result["dr"].why[ident(30)] == plan.KEPT_THIS_RUN
+    assert result["dr"].prune == [cident(27), cident(28)]
+    assert result["dr"].why[cident(30)] == plan.KEPT_THIS_RUN
 
 
 def test_strangers_are_never_in_the_plan():
@@ -263,7 +269,7 @@ def test_every_copy_in_progress_takes_a_slot_whoever_made_it():
     dr = listing(copy_of(original(27), status="copying"), copy_of(original(28), status="pending"),
                  copy_of(original(29)), copy_of(original(26), status="failed"), others,
                  original(25, region=B, status="creating"))  # a plain create in B: no copy slot
-    assert plan.copies_in_progress(dr) == sorted([ident(27), ident(28), others["db_cluster_snapshot_identifier"]])
+    assert plan.copies_in_progress(dr) == sorted([cident(27), cident(28), others["db_cluster_snapshot_identifier"]])
     # A status AWS may add, with no source named: counted, to be safe.
     assert plan.copy_in_progress({"status": "queued"})
 
@@ -272,12 +278,12 @@ def test_copy_order_tags_kms_and_refusals():
     req = request(dr_region=B, dr_kms_key_id="alias/dr", tags={"owner": "data"})
     source = dict(original(30), storage_encrypted=True)
     order = plan.copy_order(req, "graph", source, {})
-    assert order.kms_key_id == "alias/dr"
+    assert order.kms_key_id == "alias/dr" and order.identifier == cident(30) and order.source_identifier == ident(30)
     assert order.tags == {ROTATION_TAG: "nightly", COPIED_FROM_TAG: A, "owner": "data"}
     assert plan.copy_order(req, "graph", original(30), {}).kms_key_id is None  # unencrypted stays so
     assert plan.copy_order(req, "graph", source, listing(copy_of(source))) is None  # there already
     with pytest.raises(plan.CopyRefused, match="not this rotation's copy"):
-        plan.copy_order(req, "graph", source, listing(dict(original(30), tags={})))
+        plan.copy_order(req, "graph", source, listing(dict(copy_of(source), tags={})))
     with pytest.raises(plan.CopyRefused, match="set dr_kms_key_id to a key of eu-west-1"):
         plan.copy_order(request(dr_region=B), "graph", source, {})
 
@@ -300,7 +306,7 @@ def test_diff_view_lists_each_regions_rotation_snapshots_by_cluster():
     req = request(dr_region=B, clusters=["graph", "other"])
     view = plan.diff_view(req, listing(original(1), original(2, cluster="other"), dict(original(3), tags={})),
                           listing(copy_of(original(1))))
-    assert view == {A: {"graph": [ident(1)], "other": [ident(2, "other")]}, B: {"graph": [ident(1)], "other": []}}
+    assert view == {A: {"graph": [ident(1)], "other": [ident(2, "other")]}, B: {"graph": [cident(1)], "other": []}}
 
 
 def test_ages_are_counted_from_now():
@@ -316,3 +322,21 @@ def test_ages_are_counted_from_now():
 def test_a_copy_needs_the_copied_from_mark_of_this_rotations_region(tags):
     assert not is_copy(dict(copy_of(original(1)), tags=tags, source_db_cluster_snapshot_arn=None),
                        "graph", "nightly", A)
+
+
+def test_symmetric_dr_at_the_same_time_names_never_collide():
+    """A and B rotate their own 'graph' as 'nightly' at the same instant, each copying to the other: B's own
+    snapshot and A's copy in B have different names, and each is only its own rotation's."""
+    b_original, a_copy_in_b = original(30, region=B), copy_of(original(30, region=A), region=B)
+    assert b_original["db_cluster_snapshot_identifier"] != a_copy_in_b["db_cluster_snapshot_identifier"]
+    req_a = request(dr_region=B)
+    order = plan.copy_order(req_a, "graph", original(30, region=A), listing(b_original))
+    assert order.identifier == cident(30, source_region=A)
+    assert is_original(b_original, "graph", "nightly", B) and not is_copy(b_original, "graph", "nightly", A)
+    assert is_copy(a_copy_in_b, "graph", "nightly", A) and not is_original(a_copy_in_b, "graph", "nightly", B)
+
+
+def test_a_copys_name_must_fit_too():
+    with pytest.raises(InvalidInput, match="cluster '.*': its copy's identifier .* \\(it has 65;"):
+        request(clusters=["g" * 31], dr_region="ap-southeast-2")
+    request(clusters=["g" * 31])  # without DR, the snapshot's own name fits

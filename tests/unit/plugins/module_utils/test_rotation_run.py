@@ -39,6 +39,11 @@ def ident(cluster: str, n: int) -> str:
     return f"{cluster}-nightly-202611{n:02d}-030000"
 
 
+def cident(cluster: str, n: int) -> str:
+    """The rotation's copy (in B) of ident(cluster, n) of A."""
+    return f"{ident(cluster, n)}-{A}"
+
+
 class AwsAnswers:
     """AWS's answers where moto's differ, for one client: queued errors, statuses and creation times."""
 
@@ -103,7 +108,7 @@ def history(aws, cluster, days, region=A, copies_in=None):
     if copies_in:
         region, tags = copies_in, copy_tags(tags, "nightly", region, {})
     for n in days:
-        identifier = ident(cluster, n)
+        identifier = cident(cluster, n) if copies_in else ident(cluster, n)
         aws.raw[region].create_db_cluster_snapshot(
             DBClusterSnapshotIdentifier=identifier, DBClusterIdentifier=cluster,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
@@ -203,11 +208,11 @@ def test_a_full_quota_in_the_dr_region_prunes_copies_counting_tonights_first(aws
     assert run.failures() == []
     entry = result["clusters"]["graph-a"]
     # Tonight's copy counts first: 28 and 27 are beyond the newest 2 (29 is the newest available).
-    assert entry["dr_pruned"] == [ident("graph-a", 27), ident("graph-a", 28)]
+    assert entry["dr_pruned"] == [cident("graph-a", 27), cident("graph-a", 28)]
     assert "quota of us-west-2 was reached: pruned 2 snapshot(s)" in entry["notes"][0]
     calls = aws.calls[B]
     assert calls.index("DeleteDBClusterSnapshot") < len(calls) - 1 - calls[::-1].index("CopyDBClusterSnapshot")
-    assert manual(aws, B) == [ident("graph-a", 29), ident("graph-a", 30)]
+    assert manual(aws, B) == [cident("graph-a", 29), cident("graph-a", 30)]
 
 
 def test_a_full_quota_with_nothing_to_prune_fails_and_deletes_nothing(aws):
@@ -236,7 +241,7 @@ def test_without_wait_a_dr_run_copies_only_an_available_source(aws):
                             "DescribeDBClusterSnapshots", "DescribeDBClusterSnapshots", "DescribeDBClusterSnapshots"]
     assert aws.calls[B] == ["DescribeDBClusterSnapshots", "CopyDBClusterSnapshot"]
     assert aws.clock.sleeps == [5, 5, 5]
-    assert result["clusters"]["graph-a"]["dr_created"] == ident("graph-a", 30)
+    assert result["clusters"]["graph-a"]["dr_created"] == cident("graph-a", 30)
 
 
 def test_a_copy_refused_for_the_copy_limit_waits_for_a_slot(aws):
@@ -245,7 +250,7 @@ def test_a_copy_refused_for_the_copy_limit_waits_for_a_slot(aws):
     run = rotation(aws, ["graph-a"], dr_region=B)
     result = run.run()
     assert run.failures() == [] and aws.calls[B].count("CopyDBClusterSnapshot") == 3
-    assert result["clusters"]["graph-a"]["dr_created"] == ident("graph-a", 30)
+    assert result["clusters"]["graph-a"]["dr_created"] == cident("graph-a", 30)
     assert result["clusters"]["graph-a"]["notes"] == []  # not the manual quota
 
 
@@ -278,7 +283,7 @@ def test_no_slot_within_the_timeout_fails_that_cluster_with_its_own_message(aws)
 def test_a_copy_that_outlasts_the_timeout_keeps_its_source(aws):
     make_cluster(aws, "graph-a")
     history(aws, "graph-a", (28, 29))
-    aws.answers[B].statuses[ident("graph-a", 30)] = ["copying"]
+    aws.answers[B].statuses[cident("graph-a", 30)] = ["copying"]
     run = rotation(aws, ["graph-a"], dr_region=B, keep_last=1, wait_timeout=30)
     result = run.run()
     entry = result["clusters"]["graph-a"]
@@ -286,17 +291,17 @@ def test_a_copy_that_outlasts_the_timeout_keeps_its_source(aws):
     # This run's snapshot stays (its copy is on its way); 28 and 29 are beyond keep_last 1.
     assert entry["pruned"] == [ident("graph-a", 28), ident("graph-a", 29)]
     assert entry["reasons"][ident("graph-a", 30)] == "this run's snapshot"
-    assert entry["dr_created"] == ident("graph-a", 30) and entry["dr_kept"] == [ident("graph-a", 30)]
+    assert entry["dr_created"] == cident("graph-a", 30) and entry["dr_kept"] == [cident("graph-a", 30)]
 
 
 def test_an_earlier_copy_on_its_way_holds_its_source_until_it_is_done(aws):
     make_cluster(aws, "graph-a")
     history(aws, "graph-a", (27, 28, 29))
     first = rotation(aws, ["graph-a"], now=29, dr_region=B, keep_last=1)
-    aws.answers[B].statuses[ident("graph-a", 29)] = ["copying"]
+    aws.answers[B].statuses[cident("graph-a", 29)] = ["copying"]
     first.run()
     run = rotation(aws, ["graph-a"], dr_region=B, keep_last=1, wait=False)
-    aws.answers[B].statuses[ident("graph-a", 30)] = ["copying"]
+    aws.answers[B].statuses[cident("graph-a", 30)] = ["copying"]
     result = run.run()
     assert result["clusters"]["graph-a"]["reasons"][ident("graph-a", 29)] == KEPT_HELD
     assert ident("graph-a", 29) in manual(aws)
@@ -378,3 +383,26 @@ def test_a_fleet_run_never_outpaces_the_bucket(aws):
         history(aws, cluster, (28, 29))
     rotation(aws, clusters).run()
     assert len(aws.calls[A]) == 2 + 20 + 20 and aws.clock.sleeps == []
+
+
+def test_already_exists_with_someone_elses_snapshot_fails_that_cluster_and_leaves_it(aws):
+    """Between the listing and the create (or the copy), someone made a snapshot of that name: not adopted."""
+    for cluster in ("graph-a", "graph-b"):
+        make_cluster(aws, cluster)
+        history(aws, cluster, (28, 29))
+    make_cluster(aws, "graph-b", region=B)
+    untouched = {region: boto3.client("rds", region_name=region) for region in (A, B)}
+    aws.answers[A].fail("CreateDBClusterSnapshot", "DBClusterSnapshotAlreadyExistsFault", "already exists",
+                        DBClusterIdentifier="graph-a", act=lambda: untouched[A].create_db_cluster_snapshot(
+                            DBClusterSnapshotIdentifier=ident("graph-a", 30), DBClusterIdentifier="graph-a"))
+    aws.answers[B].fail("CopyDBClusterSnapshot", "DBClusterSnapshotAlreadyExistsFault", "already exists",
+                        act=lambda: untouched[B].create_db_cluster_snapshot(
+                            DBClusterSnapshotIdentifier=cident("graph-b", 30), DBClusterIdentifier="graph-b"))
+    run = rotation(aws, ["graph-a", "graph-b"], dr_region=B, keep_last=1)
+    result = run.run()
+    a, b = result["clusters"]["graph-a"], result["clusters"]["graph-b"]
+    assert "'graph-a-nightly-20261130-030000' exists in us-east-1 and is not this rotation's" in a["failed"]
+    assert a["created"] is None and a["pruned"] == [] and a["dr_created"] is None
+    assert f"'{cident('graph-b', 30)}' exists in us-west-2 and is not this rotation's" in b["failed"]
+    assert b["created"] == ident("graph-b", 30) and b["dr_created"] is None
+    assert ident("graph-a", 30) in manual(aws) and cident("graph-b", 30) in manual(aws, B)

@@ -127,11 +127,11 @@ def test_dr_copies_are_marked_and_pruned_by_the_same_rules(aws, run_module):
     for day in (1, 2, 3):
         result = rotate(run_module, aws, clusters=["graph-a"], dr_region=DR_REGION, now=DAY.format(day))
     entry = result["clusters"]["graph-a"]
-    assert entry["dr_created"] == "graph-a-default-20261103-030000"
-    assert entry["dr_pruned"] == ["graph-a-default-20261101-030000"]
-    assert tags_of(aws[DR_REGION], "graph-a-default-20261103-030000") == {
+    assert entry["dr_created"] == f"graph-a-default-20261103-030000-{REGION}"
+    assert entry["dr_pruned"] == [f"graph-a-default-20261101-030000-{REGION}"]
+    assert tags_of(aws[DR_REGION], f"graph-a-default-20261103-030000-{REGION}") == {
         ROTATION_TAG: "default", COPIED_FROM_TAG: REGION}
-    assert manual_ids(aws[DR_REGION]) == ["graph-a-default-20261102-030000", "graph-a-default-20261103-030000"]
+    assert manual_ids(aws[DR_REGION]) == [f"graph-a-default-2026110{d}-030000-{REGION}" for d in (2, 3)]
 
 
 def test_missing_cluster_fails_alone(aws, run_module):
