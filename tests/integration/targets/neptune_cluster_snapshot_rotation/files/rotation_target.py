@@ -40,7 +40,8 @@ import urllib.request
 FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "setup_neptune_fixture", "files")
 
 MONTH = "203002"
-TOKEN = re.compile(r"-" + MONTH + r"(\d\d)-(\d{6})$")
+# A copy's identifier ends in the region it came from: -us-east-1.
+TOKEN = re.compile(r"-" + MONTH + r"(\d\d)-(\d{6})(-[a-z]{2}(?:-[a-z]+)+-\d)?$")
 LISTS = ("kept", "pruned", "dr_kept", "dr_pruned")
 SINGLES = ("created", "dr_created")
 
@@ -73,9 +74,11 @@ def time_rules(fixture, spec):
     for cluster in spec["clusters"]:
         for day in spec["days"]:
             for at in spec.get("times", ["030000"]):
-                post_rule({"type": "create_time", "snapshot": "%s-%s-%s%02d-%s" % (cluster, spec["name"], MONTH, day, at),
-                           "time": "2030-02-%02dT%s:%s:%sZ" % (day, at[:2], at[2:4], at[4:])})
-                count += 1
+                identifier = "%s-%s-%s%02d-%s" % (cluster, spec["name"], MONTH, day, at)
+                for snapshot in [identifier] + ["%s-%s" % (identifier, region) for region in spec.get("regions", [])]:
+                    post_rule({"type": "create_time", "snapshot": snapshot,
+                               "time": "2030-02-%02dT%s:%s:%sZ" % (day, at[:2], at[2:4], at[4:])})
+                    count += 1
     return {"rules": count}
 
 
@@ -126,20 +129,21 @@ def hand_copy(fixture, spec):
             "tags": {tag["Key"]: tag["Value"] for tag in tags}}
 
 
-def token(prefix, identifier):
+def token(prefix, identifier, copy=False):
+    """DD or DD@HHMMSS; copy: the identifier must end in a region (and the token leaves it out)."""
     if identifier is None:
         return None
     match = TOKEN.search(identifier)
-    if not identifier.startswith(prefix + "-") or not match:
+    if not identifier.startswith(prefix + "-") or not match or bool(match.group(3)) != copy:
         return "?" + identifier  # not a rotation identifier of this target: shown whole, so it fails the check
-    return match.group(1) if match.group(2) == "030000" else "%s@%s" % match.groups()
+    return match.group(1) if match.group(2) == "030000" else "%s@%s" % match.group(1, 2)
 
 
 def digest(prefix, result):
     digested = {}
     for cluster, entry in json.loads(result).items():
-        short = {key: token(prefix, entry[key]) for key in SINGLES if key in entry}
-        short.update({key: [token(prefix, i) for i in entry[key]] for key in LISTS if key in entry})
+        short = {key: token(prefix, entry[key], key.startswith("dr_")) for key in SINGLES if key in entry}
+        short.update({key: [token(prefix, i, key.startswith("dr_")) for i in entry[key]] for key in LISTS if key in entry})
         digested[cluster[len(prefix) + 1:] if cluster.startswith(prefix + "-") else cluster] = short
     return digested
 
