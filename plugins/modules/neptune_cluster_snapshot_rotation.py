@@ -13,8 +13,11 @@ short_description: Rotate manual Amazon Neptune DB cluster snapshots of many clu
 description:
   - Takes a manual snapshot of each listed Neptune cluster, optionally copies it to another region, and prunes
     the older snapshots of the same rotation by O(keep_last) and O(max_age_days), in both regions, in one run.
-  - Deletes only what a rotation of this O(name) made, judged by what AWS keeps on each snapshot - its identifier
-    C(<cluster>-<name>-<YYYYMMDD>-<HHMMSS>), its cluster and its tags together - C(graphops.neptune/rotation)
+  - Names a new snapshot C(<cluster>-<name>-<YYYYMMDD>-<HHMMSS>) and its copy the same followed by
+    C(-<the region it came from>), so that two regions rotating same-named clusters and copying to each other never
+    collide.
+  - Deletes only what a rotation of this O(name) made, judged by what AWS keeps on each snapshot - its identifier,
+    its cluster and its tags together - C(graphops.neptune/rotation)
     (the name) and C(graphops.neptune/rotation-region) (the region it was taken in) on a snapshot, or
     C(graphops.neptune/rotation-copied-from) (the region it was copied from) on a copy. Automated snapshots,
     AWS Backup's, hand-made ones (tagged or not, copies with copied tags included), another rotation's, another
