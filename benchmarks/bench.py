@@ -6,12 +6,14 @@
 Run by benchmarks/run.sh with the test venv's python:
 
   python benchmarks/bench.py --out results.json [--runs 5] [--wait-runs 5] [--latency-ms 30]
-      [--info-counts 100,1000] [--only KEY,KEY] [--work-dir DIR]
+      [--info-counts 100,1000] [--rotation-sizes 10,40,160] [--rotation-runs N] [--rotation-large-runs N]
+      [--only KEY,KEY] [--work-dir DIR]
 
 Starts the local endpoint (tests/support/local_aws.py: moto behind the recording proxy), makes the fixtures
 straight on moto, then runs every scenario as whole `ansible-playbook` runs, interleaved (ours, peer, peer,
 ours, ...), and writes the API calls by action (the proxy's log), the wall times, the info module's tag pool
-(info_pool.py) and the module start-up costs (startup.py) to one JSON document for report.py.
+(info_pool.py), the module start-up costs (startup.py) and the snapshot rotation three ways (rotation.py, on a
+moto server of its own) to one JSON document for report.py.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ sys.path.insert(0, str(HERE.parent / "tests" / "support"))
 import endpoint  # noqa: E402  (benchmarks/, on sys.path now)
 import info_pool  # noqa: E402
 import playbook  # noqa: E402
+import rotation  # noqa: E402
 import scenarios  # noqa: E402
 import startup  # noqa: E402
 import stats  # noqa: E402
@@ -48,8 +51,10 @@ MOTO_RACE_REPEATS = 2
 def collection_tree(work_dir: Path) -> Path:
     """ansible_collections/graphops/neptune -> this repository (amazon.aws comes from the venv's ansible)."""
     tree = work_dir / "collections"
-    (tree / "ansible_collections" / "graphops").mkdir(parents=True)
-    (tree / "ansible_collections" / "graphops" / "neptune").symlink_to(HERE.parent)
+    link = tree / "ansible_collections" / "graphops" / "neptune"
+    if not link.is_symlink():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(HERE.parent)
     return tree
 
 
@@ -228,22 +233,51 @@ def main(argv=None) -> int:
     parser.add_argument("--info-counts", default="100,1000")
     parser.add_argument("--pool-runs", type=int, default=3, help="runs of the tag pool comparison (info_pool.py)")
     parser.add_argument("--sequential-runs", type=int, default=1, help="runs of the sequential tag reads at the largest count")
-    parser.add_argument("--only", default="", help="comma-separated scenario keys, 'pool' and 'startup'")
+    parser.add_argument("--rotation-sizes", default="10,40,160", help="clusters of the rotation scenarios")
+    parser.add_argument("--rotation-runs", type=int, default=None, help="runs a variant per rotation scenario (--runs)")
+    parser.add_argument("--rotation-large-runs", type=int, default=None,
+                        help="runs a variant at the largest rotation size (--rotation-runs)")
+    parser.add_argument("--only", default="", help="comma-separated scenario keys, 'pool', 'startup' and 'rotation' "
+                        "(or rotation-N, rotation-N-dr)")
     parser.add_argument("--work-dir", default=None)
     args = parser.parse_args(argv)
     info_counts = [int(count) for count in args.info_counts.split(",") if count]
     only = {key for key in args.only.split(",") if key}
     wanted = [s for s in scenarios.snapshot_scenarios() + scenarios.info_scenarios(info_counts) if not only or s.key in only]
+    rotation_sizes = [int(size) for size in args.rotation_sizes.split(",") if size]
+    rotation_wanted = rotation.wanted_keys(only, rotation.rotation_scenarios(
+        rotation_sizes, args.rotation_runs or args.runs, args.rotation_large_runs))
+    main_part = bool(wanted) or not only or bool({"pool", "startup"} & only)
 
     work_dir = Path(args.work_dir or tempfile.mkdtemp(prefix="graphops-bench-"))
     work_dir.mkdir(parents=True, exist_ok=True)
     # moto counts every cluster's automated snapshot against its default quota of 1,000.
-    os.environ["MOTO_RDS_SNAPSHOT_LIMIT"] = str(sum(info_counts) + 1000)
+    os.environ["MOTO_RDS_SNAPSHOT_LIMIT"] = str(sum(info_counts) + 1000 + 6 * max(rotation_sizes or [0]))
     document = {"machine": machine(), "versions": versions(), "settings": {
         "runs": args.runs, "wait_runs": args.wait_runs, "latency_ms": args.latency_ms, "info_counts": info_counts,
         "pool_runs": args.pool_runs, "sequential_runs": args.sequential_runs,
-    }, "scenarios": [], "pool": None, "startup": None}
+    }, "scenarios": [], "pool": None, "startup": None, "rotation": None}
     began = time.perf_counter()
+    if main_part:
+        measure_main(args, document, wanted, only, info_counts, work_dir)
+    if rotation_wanted:
+        env = playbook.ansible_env(collection_tree(work_dir), work_dir)
+
+        def save(part):
+            document["rotation"] = part
+            Path(args.out).write_text(json.dumps(document, indent=1))  # partial results survive a stop
+
+        document["rotation"] = rotation.measure(HERE.parent, work_dir, env, rotation_wanted, args.latency_ms, local_aws,
+                                                save)
+    document["machine"]["load_end"] = os.getloadavg()
+    document["seconds"] = time.perf_counter() - began
+    Path(args.out).write_text(json.dumps(document, indent=1))
+    print("results in %s after %.0f s" % (args.out, document["seconds"]))
+    return 0
+
+
+def measure_main(args, document: dict, wanted: list, only: set, info_counts: list, work_dir: Path) -> None:
+    """The scenarios through both modules, the info pool and the start-up costs, on one moto server."""
     with local_aws(work_dir / "aws") as info:
         moto = endpoint.Moto(info["moto_url"])
         create_fixtures(moto)
@@ -267,11 +301,6 @@ def main(argv=None) -> int:
                 document["pool"] = info_pool.measure(work_dir / "collections", bench.proxy, info_counts, args)
             if not only or "startup" in only:
                 document["startup"] = startup.measure(env, work_dir, info["proxy_url"], args.runs)
-    document["machine"]["load_end"] = os.getloadavg()
-    document["seconds"] = time.perf_counter() - began
-    Path(args.out).write_text(json.dumps(document, indent=1))
-    print("results in %s after %.0f s" % (args.out, document["seconds"]))
-    return 0
 
 
 if __name__ == "__main__":

@@ -52,6 +52,10 @@ class Proxy:
         for snapshot_id, times in (creating or {}).items():
             self._control("rules", {"type": "status", "snapshot": snapshot_id, "statuses": "creating", "times": times})
 
+    def add_rule(self, rule: dict) -> None:
+        """One more rule (see aws_proxy.py: status, fault, create_time, ...)."""
+        self._control("rules", rule)
+
     def calls(self) -> list:
         return self._control("calls")["calls"]
 

@@ -24,6 +24,7 @@ CHARTS = {
     "time": "performance-time.png",
     "waits": "performance-waits.png",
     "info": "performance-info.png",
+    "rotation": "performance-rotation.png",
 }
 WAIT_KEYS = ("create-wait-3", "create-wait-10", "fleet")
 # Why a scenario costs more calls than the peer's, shown when it does. Module behaviour, on purpose.
@@ -251,6 +252,252 @@ def headline(summaries: dict) -> list:
     return lines
 
 
+# ---- the rotation scenarios ---------------------------------------------------------------------------------
+ROTATION_BEGIN = "<!-- rotation: written by benchmarks/report.py (BENCH_ONLY=rotation keeps the rest); do not edit -->"
+ROTATION_END = "<!-- rotation: end -->"
+VARIANT_NAMES = {"module": "module", "v100": "1.0.0 role", "plain": "plain playbook"}
+# rotation_api.py's token bucket: a burst of BURST calls, then RATE a second, per region
+# (tests/unit/benchmarks check these against the module's own).
+ROTATION_BURST = 100
+ROTATION_RATE = 10.0
+ROTATION_HEADLINE_CLUSTERS = 40
+
+
+def rotation_summaries(part: dict | None) -> list:
+    return [stats.rotation_summary(scenario) for scenario in (part or {}).get("scenarios", [])]
+
+
+def rotation_headline(part: dict | None) -> list:
+    """One line for the steady night at 40 clusters (without DR, then with), for the top of the doc and the README."""
+    lines = []
+    for summary in rotation_summaries(part):
+        lanes = summary["lanes"]
+        if summary["clusters"] != ROTATION_HEADLINE_CLUSTERS or "module" not in lanes:
+            continue
+        if any(lanes[v]["time"]["median"] is None for v in lanes):
+            continue
+        others = [v for v in ("v100", "plain") if v in lanes]
+        lines.append("- snapshot rotation, %d clusters%s (one steady night): the module %.1f s against %s; %s API "
+                     "calls against %s." % (
+                         summary["clusters"], ", with DR copies" if summary["dr"] else "",
+                         lanes["module"]["time"]["median"],
+                         " and ".join("the %s's %.1f s (%s)" % (VARIANT_NAMES[v], lanes[v]["time"]["median"],
+                                                                fmt_ratio(summary["vs_%s" % v]["module"]))
+                                      for v in others),
+                         fmt_calls(lanes["module"]["calls"]), " and ".join(fmt_calls(lanes[v]["calls"]) for v in others)))
+    return lines
+
+
+def fmt_per_cluster(value) -> str:
+    return "n/a" if value is None else "%.2f" % value
+
+
+def rotation_table(summaries: list) -> list:
+    lines = ["| clusters | DR | variant | runs | wall time, s | per cluster, s | / 1.0.0 role | / plain | API calls "
+             "| calls per cluster |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for summary in summaries:
+        for variant, lane in summary["lanes"].items():
+            total = lane["calls"]["total"]
+            runs = "%d" % lane["runs"] + (" (%d failed)" % lane["failed"] if lane["failed"] else "")
+            lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                summary["clusters"], "yes" if summary["dr"] else "no", VARIANT_NAMES[variant], runs,
+                fmt_seconds(lane["time"]), fmt_per_cluster(summary["per_cluster"][variant]),
+                fmt_ratio(summary["vs_v100"][variant]), fmt_ratio(summary["vs_plain"][variant]),
+                fmt_calls(lane["calls"]), "n/a" if total is None else "%.2f" % (total / summary["clusters"])))
+    return lines
+
+
+def rotation_actions_table(summaries: list) -> list:
+    lines = ["| clusters | DR | variant | calls by action | by region |", "|---:|---|---|---|---|"]
+    for summary in summaries:
+        for variant, lane in summary["lanes"].items():
+            lines.append("| %d | %s | %s | %s | %s |" % (
+                summary["clusters"], "yes" if summary["dr"] else "no", VARIANT_NAMES[variant],
+                fmt_actions(lane["calls"]["by_action"]), fmt_actions(lane["by_region"])))
+    return lines
+
+
+def rotation_floor_lines(summaries: list) -> list:
+    """Where the module's token bucket sets a floor under its time, and how near the module came to it."""
+    lines = []
+    for summary in summaries:
+        module = summary["lanes"].get("module")
+        if not module or module["time"]["median"] is None:
+            continue
+        floor = stats.rate_floor(module["by_region"], ROTATION_BURST, ROTATION_RATE)
+        if floor <= 0:
+            continue
+        busiest = max(module["by_region"].items(), key=lambda item: item[1])
+        lines.append("  - %d clusters%s: %d calls in %s, so at least %.1f s; the module took %.1f s (median)." % (
+            summary["clusters"], ", with DR copies" if summary["dr"] else "", busiest[1], busiest[0], floor,
+            module["time"]["median"]))
+    return lines
+
+
+def rotation_failures(part: dict) -> list:
+    lines = []
+    for scenario in part.get("scenarios", []):
+        for variant, runs in scenario["runs"].items():
+            for number, run in enumerate(runs):
+                name = "%s, %s, run %d" % (scenario["title"], VARIANT_NAMES.get(variant, variant), number)
+                if not run["ok"]:
+                    lines.append("- %s: %s" % (name, run["message"] or "failed"))
+                elif run.get("end_state_ok") is False:
+                    lines.append("- %s: ran, but left other snapshots than a steady night leaves: %s" % (
+                        name, json.dumps(run.get("end_state"), sort_keys=True)))
+    return lines
+
+
+def rotation_runs_text(part: dict) -> str:
+    """How many runs each size had, e.g. "5 at 10 and 40 clusters, 2 at 160"."""
+    by_size = {}
+    for scenario in part.get("scenarios", []):
+        runs = max([len(runs) for runs in scenario["runs"].values()] or [0])
+        by_size.setdefault(runs, []).append(scenario["clusters"])
+    groups = []
+    for runs, sizes in sorted(by_size.items(), reverse=True):
+        sizes = sorted(set(sizes))
+        text = ", ".join(str(size) for size in sizes[:-1]) + (" and " if len(sizes) > 1 else "") + str(sizes[-1])
+        groups.append("%d at %s clusters" % (runs, text))
+    return ", ".join(groups)
+
+
+def rotation_section(part: dict | None, images: str, versions: dict | None = None) -> list:
+    """The section of docs/performance.md on the rotation, between ROTATION_BEGIN and ROTATION_END, so that a
+    rotation-only run can rewrite it alone (splice_rotation)."""
+    if not part:
+        return []
+    settings, summaries = part["settings"], rotation_summaries(part)
+    load_start = ", ".join("%.1f" % value for value in part.get("load_start", []))
+    load_end = ", ".join("%.1f" % value for value in part.get("load_end", part.get("load_start", [])))
+    lines = [
+        ROTATION_BEGIN,
+        "## Snapshot rotation: the module, the 1.0.0 role and a plain playbook",
+        "",
+        "Measured on %s by `bash benchmarks/run.sh` (the rotation scenarios took %.0f minutes; a rotation-only run "
+        "rewrites this section alone, so the rest of the page may come from another run)." % (
+            part.get("measured_at", "?"), part.get("seconds", 0) / 60),
+        "",
+        "One steady night of the rotation `%s` (keep_last %d) over N clusters, done three ways, each a whole" % (
+            settings["name"], settings["keep_last"]),
+        "`ansible-playbook` run against the local endpoint with %g ms added to every call:" % settings["latency_ms"],
+        "",
+        "- **module**: the role `graphops.neptune.snapshot_rotation` as it is now, a thin wrapper over the module",
+        "  `neptune_cluster_snapshot_rotation` (one task for every cluster);",
+        "- **1.0.0 role**: the same role as released in 1.0.0 (commit %s, taken with `git archive` into a scratch"
+        % settings["v100_commit"],
+        "  collection tree): tasks with Jinja filter chains and `plugins/filter/rotation.py`, one",
+        "  `neptune_cluster_snapshot` task per snapshot made, copied or deleted;",
+        "- **plain playbook**: what a user would write with amazon.aws alone: `rds_snapshot_info` in a loop to list",
+        "  each cluster's snapshots, `rds_cluster_snapshot` in a loop to make one per cluster (`wait: true`),",
+        "  `set_fact` and Jinja to pick the snapshots beyond keep_last, `rds_cluster_snapshot` with `state: absent` in",
+        "  a loop to delete them; with DR the same in the DR region, the copies made by `rds_cluster_snapshot` with",
+        "  `source_db_cluster_snapshot_identifier` and `source_region` (`wait: true`). amazon.aws 10 has no",
+        "  `rds_cluster_snapshot_info`: `rds_snapshot_info` lists cluster snapshots.",
+        "",
+        "Every cluster holds %d snapshots of the rotation, taken on %d earlier days (and with DR, %s, their copies"
+        % (settings["keep_last"], len(settings["history_days"]), settings["dr_region"]),
+        "there), so each run makes one snapshot (and one copy) per cluster and prunes the oldest one (and its copy).",
+        "",
+        "### Goals",
+        "",
+    ]
+    lines += goals_table(stats.rotation_goals(summaries))
+    lines += [
+        "",
+        "### Wall time and API calls",
+        "",
+        "Wall time of the whole `ansible-playbook` run, median (min-max) over the runs, in seconds; \"per cluster\"",
+        "is the median over the number of clusters; \"/ 1.0.0 role\" and \"/ plain\" are median over median. Calls",
+        "are per run.",
+        "",
+    ]
+    lines += rotation_table(summaries)
+    lines += ["", "![Rotation wall time by number of clusters](%s/%s)" % (images, CHARTS["rotation"]), "",
+              "### Calls by action", ""]
+    lines += rotation_actions_table(summaries)
+    floors = rotation_floor_lines(summaries)
+    lines += [
+        "",
+        "### What bounds the module",
+        "",
+        "- Its own rate limit, by design: the module spends its calls through a token bucket per region (%d calls"
+        % ROTATION_BURST,
+        "  at once, then %g a second: `rotation_api.py`) to stay within the account's RDS API budget (12 calls a"
+        % ROTATION_RATE,
+        "  second sustained, a burst of 300, shared with every other tool). A night of more than %d calls in a"
+        % ROTATION_BURST,
+        "  region cannot take less than its calls beyond the burst at %g a second%s" % (
+            ROTATION_RATE, ":" if floors else "; no scenario here came to that."),
+    ]
+    lines += floors
+    lines += [
+        "  This is not a defect: the two other variants make their calls one at a time, each behind a module",
+        "  start-up, so they stay far below that rate.",
+        "- The local stand-in: moto answers a listing in one page and makes snapshots and copies available at once,",
+        "  so here the module lists each region once and never waits. On AWS a listing takes a page per 100",
+        "  snapshots (and `DescribeDBClusters` a page per 100 clusters), and while the new snapshots are made the",
+        "  module lists again every 5 s, one listing for all of them; the 1.0.0 role waits for each snapshot in",
+        "  turn (every 5 s), the plain playbook too (`rds_cluster_snapshot`'s waiter, every 30 s).",
+        "",
+        "### How the rotation was measured",
+        "",
+        "- Runs per variant: %s. The variants' runs are interleaved (module, 1.0.0 role, plain, then"
+        % rotation_runs_text(part),
+        "  1.0.0 role, plain, module, and so on), after one uncounted run of each on one cluster.",
+        "- A moto server and proxy of their own; the clusters and their history are made straight on moto (not",
+        "  through the proxy, so not counted) and reset before every run: what the previous run made is deleted,",
+        "  what it pruned made again. The proxy's `create_time` rules give each day's snapshots (and copies) that",
+        "  day as their creation time; every variant runs at the same `now` (%s)." % settings["now"],
+        "- After every run the snapshots left of each cluster, in both regions, are checked against what a steady",
+        "  night leaves.",
+        "- Load average (1, 5, 15 min) at the start: %s; at the end: %s (the machine was shared with other work)."
+        % (load_start, load_end),
+    ]
+    if versions:
+        lines.append("- Versions: " + ", ".join("%s %s" % item for item in versions.items()) + ".")
+    if part.get("v100_error"):
+        lines += ["- The 1.0.0 role was not measured: %s." % part["v100_error"]]
+    problems = rotation_failures(part)
+    if problems:
+        lines += ["", "Runs that failed or did not end as wanted:", ""] + problems
+    lines += [
+        "",
+        "Reproduce: `BENCH_ONLY=rotation BENCH_OUTPUT=docs bash benchmarks/run.sh` rewrites this section and its",
+        "chart alone (`BENCH_ROTATION_SIZES`, `BENCH_ROTATION_RUNS`, `BENCH_ROTATION_LARGE_RUNS`: see",
+        "`benchmarks/run.sh`).",
+        ROTATION_END,
+    ]
+    return lines
+
+
+def rotation_part_of(text: str) -> str | None:
+    """The rotation section of a doc (markers included), or None."""
+    start, end = text.find(ROTATION_BEGIN), text.find(ROTATION_END)
+    if start < 0 or end < start:
+        return None
+    return text[start:end + len(ROTATION_END)]
+
+
+def splice_rotation(text: str, section: str) -> str:
+    """text with its rotation section replaced by `section`, or `section` put before "## How it was measured"
+    (or at the end) when text has none."""
+    old = rotation_part_of(text)
+    if old is not None:
+        return text.replace(old, section, 1)
+    anchor = text.find("\n## How it was measured")
+    if anchor < 0:
+        return text.rstrip("\n") + "\n\n" + section + "\n"
+    return text[:anchor + 1] + section + "\n\n" + text[anchor + 1:]
+
+
+def rotation_only(document: dict) -> bool:
+    """A results document of the rotation scenarios alone (BENCH_ONLY=rotation)."""
+    return bool(document.get("rotation")) and not document["scenarios"] and not document.get("pool") \
+        and not document.get("startup")
+
+
 def render(document: dict, images: str, before: dict | None = None) -> str:
     """The whole of docs/performance.md."""
     summaries = summaries_of(document)
@@ -272,6 +519,7 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "",
     ]
     lines += headline(summaries)
+    lines += rotation_headline(document.get("rotation"))
     lines += ["", "## Goals", ""]
     lines += goals_table(goals)
     notes = extra_calls_notes(document, summaries)
@@ -329,6 +577,9 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
     lines += ["Each of its imports is used, so none was cut. The one unused import found while measuring",
               "(`SNAPSHOT_FAILURE_STATUSES` in `waiting.py`) went with the module's own work; `snapshot_api.py` loads",
               "`statuses.py` anyway, so it changed neither the payload nor the import time."]
+    rotation = rotation_section(document.get("rotation"), images, document.get("versions"))
+    if rotation:
+        lines += ["", ""] + rotation
     lines += [
         "",
         "",
@@ -378,28 +629,101 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "```sh",
         "bash benchmarks/run.sh                  # everything; writes this file and docs/images/performance-*.png",
         "BENCH_QUICK=1 bash benchmarks/run.sh    # a short run; its report goes to tests/output/benchmarks/",
+        "BENCH_ONLY=rotation BENCH_OUTPUT=docs bash benchmarks/run.sh   # the rotation section (and chart) alone",
         "```",
         "",
-        "A full run takes about 20 minutes on 2 cores, a third of it in the create+wait scenarios (the peer",
-        "polls every 30 s).",
+        "Without the rotation (`BENCH_ROTATION_SIZES=` empty), a full run takes about 20 minutes on 2 cores, a third",
+        "of it in the create+wait scenarios (the peer polls every 30 s); the rotation scenarios add hours (the 1.0.0",
+        "role and the plain playbook run one task per snapshot: at 160 clusters a round of the three variants takes",
+        "the better part of an hour).",
         "",
         "Knobs: `BENCH_RUNS` (runs a module per scenario, default 5), `BENCH_WAIT_RUNS` (the peer's concurrent",
         "create+wait runs, default 5), `BENCH_LATENCY_MS` (default 30), `BENCH_INFO_COUNTS` (default 100,1000),",
-        "`BENCH_ONLY` (scenario keys), `BENCH_OUTPUT` (where a run's report goes). The benchmark is not a test and",
-        "CI does not run it.",
+        "`BENCH_ROTATION_SIZES` (default 10,40,160), `BENCH_ROTATION_RUNS` (default `BENCH_RUNS`),",
+        "`BENCH_ROTATION_LARGE_RUNS` (runs at the largest size, default 2), `BENCH_ONLY` (scenario keys, `pool`,",
+        "`startup`, `rotation`), `BENCH_OUTPUT` (where a run's report goes). The benchmark is not a test and CI does",
+        "not run it.",
         "",
     ]
     return "\n".join(lines)
 
 
+def render_rotation_page(document: dict, images: str) -> str:
+    """A page of the rotation section alone: what a rotation-only run writes where there is no page yet."""
+    lines = ["# Performance: graphops.neptune next to amazon.aws", "",
+             "Written by `bash benchmarks/run.sh` with the rotation scenarios alone; do not edit by hand, run it again.",
+             ""]
+    lines += rotation_headline(document["rotation"])
+    lines += [""] + rotation_section(document["rotation"], images, document.get("versions")) + [""]
+    return "\n".join(lines)
+
+
+def document_text(document: dict, images: str, old: str | None, before: dict | None = None) -> str:
+    """What report.py writes: the whole page; from a rotation-only run, the old page with its rotation section
+    rewritten; from a run without the rotation, the new page keeping the old page's rotation section."""
+    if rotation_only(document):
+        if not old:
+            return render_rotation_page(document, images)
+        section = "\n".join(rotation_section(document["rotation"], images, document.get("versions")))
+        return splice_rotation(old, section)
+    text = render(document, images, before)
+    kept = rotation_part_of(old or "")
+    if not document.get("rotation") and kept:
+        text = splice_rotation(text, kept)
+    return text
+
+
+def draw_rotation_chart(part: dict, path: Path, plt) -> None:
+    """Wall time against the number of clusters, a line per variant (median, bars min-max), without and with DR."""
+    summaries = rotation_summaries(part)
+    colours = {"module": "#2b6cb0", "v100": "#718096", "plain": "#c05621"}
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for axis, dr in zip(axes, (False, True)):
+        rows = sorted((s for s in summaries if s["dr"] == dr), key=lambda s: s["clusters"])
+        for variant in stats.ROTATION_VARIANTS:
+            points = [(s["clusters"], s["lanes"][variant]["time"]) for s in rows
+                      if variant in s["lanes"] and s["lanes"][variant]["time"]["median"] is not None]
+            if not points:
+                continue
+            xs, times = [p[0] for p in points], [p[1] for p in points]
+            medians = [t["median"] for t in times]
+            errors = [[t["median"] - t["min"] for t in times], [t["max"] - t["median"] for t in times]]
+            axis.errorbar(xs, medians, yerr=errors, marker="o", capsize=3, color=colours[variant],
+                          label=VARIANT_NAMES[variant])
+            for x, y in zip(xs, medians):
+                axis.annotate("%.1f" % y, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        sizes = sorted({s["clusters"] for s in rows})
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        if sizes:
+            axis.set_xticks(sizes, [str(size) for size in sizes])
+            axis.minorticks_off()
+        axis.set_xlabel("clusters")
+        axis.set_title("with DR copies (%s)" % part["settings"]["dr_region"] if dr else "without DR", fontsize=10)
+        axis.grid(True, which="major", alpha=0.3)
+        axis.legend(fontsize=8, loc="upper left")
+    axes[0].set_ylabel("seconds (median; bars: min-max)")
+    axes[0].yaxis.set_major_formatter(plt.matplotlib.ticker.FuncFormatter(lambda value, _position: "%g" % value))
+    figure.suptitle("Snapshot rotation, one steady night (keep_last %d, %g ms a call)" % (
+        part["settings"]["keep_last"], part["settings"]["latency_ms"]), fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
 def draw_charts(document: dict, images: Path) -> None:
+    """The charts of what the document holds: a rotation-only run draws the rotation chart alone."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    summaries = summaries_of(document)
     images.mkdir(parents=True, exist_ok=True)
+    if document.get("rotation"):
+        draw_rotation_chart(document["rotation"], images / CHARTS["rotation"], plt)
+    if rotation_only(document):
+        return
+    summaries = summaries_of(document)
     colours = {"ours": "#2b6cb0", "peer": "#c05621"}
     names = {"ours": "graphops.neptune", "peer": "amazon.aws"}
     snapshot = [s for s in document["scenarios"] if not s["key"].startswith("info")]
@@ -482,9 +806,10 @@ def main(argv=None) -> int:
     doc, images = Path(args.doc), Path(args.images)
     draw_charts(document, images)
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(render(document, os.path.relpath(images, doc.parent), before))
+    old = doc.read_text() if doc.exists() else None
+    doc.write_text(document_text(document, os.path.relpath(images, doc.parent), old, before))
     print("wrote %s and %s/performance-*.png; the headline:" % (doc, images))
-    print("\n".join(headline(summaries_of(document))))
+    print("\n".join(headline(summaries_of(document)) + rotation_headline(document.get("rotation"))))
     return 0
 
 

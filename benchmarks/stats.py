@@ -123,3 +123,90 @@ def evaluate_goals(summaries: dict) -> list:
             "figure": "not measured" if value is None else "%.3fx" % value,
         })
     return goals
+
+
+# ---- the rotation scenarios (rotation.py) --------------------------------------------------------------------
+# A rotation scenario's results are {"key", "title", "clusters", "dr", "runs": {variant: [run, ...]}}; a run also
+# carries "calls_by_region" {region: calls}. Variants: "module" (the role now, over the module), "v100" (the 1.0.0
+# role), "plain" (a playbook of amazon.aws modules).
+ROTATION_VARIANTS = ("module", "v100", "plain")
+ROTATION_GOAL_CLUSTERS = 40
+ROTATION_GOAL_RATIO = 0.1
+
+
+def rotation_call_budget(clusters: int) -> int:
+    """The issue's budget for a steady night without DR: a create and a delete per cluster, and 6 more."""
+    return 2 * clusters + 6
+
+
+def typical_by_region(runs: list) -> dict:
+    """The most common {region: calls} among the runs (most calls first)."""
+    shapes = collections.Counter(tuple(sorted((run.get("calls_by_region") or {}).items())) for run in runs)
+    if not shapes:
+        return {}
+    shape, _count = shapes.most_common(1)[0]
+    return dict(sorted(shape, key=lambda item: (-item[1], item[0])))
+
+
+def rotation_summary(scenario: dict) -> dict:
+    """Per variant: lane_summary, calls by region, the median time per cluster, and the median time as a ratio
+    of the 1.0.0 role's and of the plain playbook's."""
+    lanes = {}
+    for variant in ROTATION_VARIANTS:
+        if variant not in scenario["runs"]:
+            continue
+        lane = lane_summary(scenario["runs"][variant])
+        lane["by_region"] = typical_by_region([run for run in scenario["runs"][variant] if run["ok"]])
+        lanes[variant] = lane
+    clusters = scenario["clusters"]
+
+    def median(variant):
+        return lanes[variant]["time"]["median"] if variant in lanes else None
+
+    return {
+        "key": scenario["key"], "title": scenario["title"], "clusters": clusters, "dr": scenario["dr"], "lanes": lanes,
+        "per_cluster": {v: (None if median(v) is None else median(v) / clusters) for v in lanes},
+        "vs_v100": {v: ratio(median(v), median("v100")) for v in lanes},
+        "vs_plain": {v: ratio(median(v), median("plain")) for v in lanes},
+    }
+
+
+def rate_floor(by_region: dict, burst: int, rate: float) -> float:
+    """The least time a token bucket per region (`burst` calls at once, then `rate` a second) lets these calls
+    take: the busiest region's calls beyond the burst, at the rate."""
+    return max([max(0, calls - burst) / rate for calls in by_region.values()] or [0.0])
+
+
+def rotation_goals(summaries: list) -> list:
+    """The issue's rotation goals, each {"goal", "met": True/False/None (not measured), "figure"}.
+
+    summaries: rotation_summary(...) of each rotation scenario.
+    """
+    goals, figures, over = [], [], []
+    for summary in summaries:
+        module = summary["lanes"].get("module")
+        if summary["dr"] or not module or module["calls"]["total"] is None:
+            continue
+        most, budget = max(module["calls"]["totals"]), rotation_call_budget(summary["clusters"])
+        figures.append("%d clusters: %d of %d" % (summary["clusters"], most, budget))
+        if most > budget:
+            over.append(summary["clusters"])
+    goals.append({
+        "goal": "a steady night without DR costs the module at most 2N+6 API calls (N clusters)",
+        "met": (not over) if figures else None,
+        "figure": "; ".join(figures) if figures else "not measured",
+    })
+    for dr in (False, True):
+        summary = next((s for s in summaries if s["clusters"] == ROTATION_GOAL_CLUSTERS and s["dr"] == dr), None)
+        value = summary["vs_v100"].get("module") if summary else None
+        figure = "not measured"
+        if value is not None:
+            figure = "%.3fx (%.1f s against %.1f s)" % (value, summary["lanes"]["module"]["time"]["median"],
+                                                        summary["lanes"]["v100"]["time"]["median"])
+        goals.append({
+            "goal": "%d clusters%s: the module's wall time at most %gx the 1.0.0 role's" % (
+                ROTATION_GOAL_CLUSTERS, ", with DR copies" if dr else ", without DR", ROTATION_GOAL_RATIO),
+            "met": None if value is None else value <= ROTATION_GOAL_RATIO,
+            "figure": figure,
+        })
+    return goals

@@ -9,8 +9,9 @@ control API lives on the same port under /_proxy/:
 
   GET  /_proxy/health        -> {"ok": true}
   GET  /_proxy/calls         -> {"calls": [{"action", "snapshot", "resource", "injected", "synthesized", "status",
-                                "rewritten_status", "check_mode", "at", "resend_by"}], "max_in_flight": N}
-                                resource: the snapshot ID of a tag call's ResourceName ARN; at: when the
+                                "rewritten_status", "check_mode", "at", "resend_by", "region"}], "max_in_flight": N}
+                                resource: the snapshot ID of a tag call's ResourceName ARN; region: the
+                                region the call was signed for (None when unsigned); at: when the
                                 call arrived (epoch seconds); max_in_flight: the most calls the proxy
                                 was handling at once since the log was last cleared; resend_by (only on
                                 a call that follows a faulted one of the same action and snapshot):
@@ -631,6 +632,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         resource = _snapshot_from_arn(_first(params, "ResourceName"))
         call = {"action": action, "snapshot": snapshot, "resource": resource, "injected": None, "synthesized": None,
                 "status": None, "rewritten_status": None, "at": time.time(), "resend_by": None,
+                "region": signed_region(self.headers.get("Authorization")),
                 "check_mode": CHECK_MODE_MARKER in (self.headers.get("User-Agent") or "")}
         invocation = self.headers.get("amz-sdk-invocation-id")
         state = self.server.state

@@ -145,7 +145,7 @@ def test_every_kth_call_forever(neptune, proxy):
     assert time.time() - 30 < last.pop("at") <= time.time()
     assert last == {"action": "DescribeDBClusters", "snapshot": None, "resource": None, "injected": None,
                     "synthesized": None, "status": 200, "rewritten_status": None, "check_mode": False,
-                    "resend_by": None}
+                    "resend_by": None, "region": "us-east-1"}
 
 
 def test_slow_delays_then_forwards(neptune, proxy):
