@@ -113,30 +113,36 @@ def wanted_keys(only: set, scenarios: list) -> list:
     return [s for s in scenarios if "rotation" in only or s.key in only]
 
 
-def history(clusters: list, dr: bool) -> dict:
-    """{region: {identifier: (cluster, tags)}} a steady night starts from."""
+def copy_id(identifier: str, variant: str) -> str:
+    """The identifier of a DR copy: the module's ends in the region it came from; the others keep the source's."""
+    return "%s-%s" % (identifier, REGION) if variant == "module" else identifier
+
+
+def history(clusters: list, dr: bool, variant: str = "module") -> dict:
+    """{region: {identifier: (cluster, tags)}} a steady night of variant starts from."""
     wanted = {REGION: {}, DR_REGION: {}}
     for cluster in clusters:
         for number in HISTORY_DAYS:
             identifier = snapshot_id(cluster, day(number))
             wanted[REGION][identifier] = (cluster, ORIGINAL_TAGS)
             if dr:
-                wanted[DR_REGION][identifier] = (cluster, COPY_TAGS)
+                wanted[DR_REGION][copy_id(identifier, variant)] = (cluster, COPY_TAGS)
     return wanted
 
 
-def expected_after(clusters: list, dr: bool) -> dict:
+def expected_after(clusters: list, dr: bool, variant: str = "module") -> dict:
     """{region: sorted identifiers} a steady night ends with: the oldest pruned, tonight's made."""
     days = list(HISTORY_DAYS[1:]) + [NIGHT]
     left = sorted(snapshot_id(cluster, day(number)) for cluster in clusters for number in days)
-    return {REGION: left, DR_REGION: left if dr else []}
+    return {REGION: left, DR_REGION: sorted(copy_id(i, variant) for i in left) if dr else []}
 
 
 def create_time_rules(clusters: list) -> list:
-    """The proxy's create_time rules: each day's snapshot (and copy, in every region) taken that day."""
-    return [{"type": "create_time", "snapshot": snapshot_id(cluster, day(number)),
-             "time": day(number).strftime("%Y-%m-%dT%H:%M:%SZ")}
-            for cluster in clusters for number in list(HISTORY_DAYS) + [NIGHT]]
+    """The proxy's create_time rules: each day's snapshot, and its copy under either name, taken that day."""
+    return [{"type": "create_time", "snapshot": identifier, "time": day(number).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            for cluster in clusters for number in list(HISTORY_DAYS) + [NIGHT]
+            for identifier in sorted({snapshot_id(cluster, day(number)), copy_id(snapshot_id(cluster, day(number)),
+                                                                                   "module")})]
 
 
 # ---- the three variants' playbooks ------------------------------------------------------------------------
@@ -316,7 +322,7 @@ class RotationBench:
     def attempt(self, scenario: RotationScenario, variant: str, run: int) -> dict:
         clusters = scenario.cluster_ids()
         began = time.perf_counter()
-        reset = self.fixture.reset(history(clusters, scenario.dr))
+        reset = self.fixture.reset(history(clusters, scenario.dr, variant))
         self.proxy.prepare(self.latency)
         for rule in create_time_rules(clusters):
             self.proxy.add_rule(rule)
@@ -330,9 +336,9 @@ class RotationBench:
         result["calls"] = stats.count_actions(calls)
         result["calls_by_region"] = calls_by_region(calls)
         end = self.fixture.state()
-        result["end_state_ok"] = end == expected_after(clusters, scenario.dr)
+        result["end_state_ok"] = end == expected_after(clusters, scenario.dr, variant)
         if not result["end_state_ok"]:
-            result["end_state"] = end_state_difference(end, expected_after(clusters, scenario.dr))
+            result["end_state"] = end_state_difference(end, expected_after(clusters, scenario.dr, variant))
         result["setup_seconds"] = setup_seconds
         result["reset"] = reset
         status = "ok" if result["ok"] else "FAILED: " + result["message"]

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import report
 import rotation
 import stats
@@ -57,16 +59,20 @@ def forty(module_seconds=(4.0, 5.0, 6.0), dr=False):
 
 
 # ---- the fixtures ------------------------------------------------------------------------------------------
-def test_a_steady_night_makes_one_and_prunes_one_per_cluster():
+@pytest.mark.parametrize("variant", rotation.VARIANTS)
+def test_a_steady_night_makes_one_and_prunes_one_per_cluster(variant):
     clusters = rotation.cluster_ids(2)
-    before = rotation.history(clusters, dr=True)
-    after = rotation.expected_after(clusters, dr=True)
+    before = rotation.history(clusters, dr=True, variant=variant)
+    after = rotation.expected_after(clusters, dr=True, variant=variant)
     for region in (rotation.REGION, rotation.DR_REGION):
+        named = (lambda i: rotation.copy_id(i, variant)) if region == rotation.DR_REGION else (lambda i: i)
         assert len(before[region]) == 2 * rotation.KEEP_LAST
         made = set(after[region]) - set(before[region])
         pruned = set(before[region]) - set(after[region])
-        assert made == {rotation.snapshot_id(c, rotation.NOW) for c in clusters}
-        assert pruned == {rotation.snapshot_id(c, rotation.day(min(rotation.HISTORY_DAYS))) for c in clusters}
+        assert made == {named(rotation.snapshot_id(c, rotation.NOW)) for c in clusters}
+        assert pruned == {named(rotation.snapshot_id(c, rotation.day(min(rotation.HISTORY_DAYS)))) for c in clusters}
+    # The module's copies end in the region they came from; the other variants' keep their source's name.
+    assert all(i.endswith("-" + rotation.REGION) == (variant == "module") for i in after[rotation.DR_REGION])
     assert rotation.expected_after(clusters, dr=False)[rotation.DR_REGION] == []
     assert rotation.history(clusters, dr=False)[rotation.DR_REGION] == {}
 
@@ -75,7 +81,7 @@ def test_every_snapshot_of_a_night_has_its_day_as_creation_time():
     clusters = rotation.cluster_ids(3)
     rules = {rule["snapshot"]: rule["time"] for rule in rotation.create_time_rules(clusters)}
     wanted = set(rotation.history(clusters, dr=False)[rotation.REGION]) | set(rotation.expected_after(clusters, False)[rotation.REGION])
-    assert set(rules) == wanted
+    assert set(rules) == wanted | {rotation.copy_id(i, "module") for i in wanted}
     assert rules["bench-rot-002-nightly-20300101-030000"] == "2030-01-01T03:00:00Z"
     assert rules["bench-rot-002-nightly-20300104-030000"] == "2030-01-04T03:00:00Z"
 
@@ -84,7 +90,7 @@ def test_the_history_carries_the_marks_the_module_and_the_1_0_0_role_prune_by():
     from ansible_collections.graphops.neptune.plugins.module_utils import rotation_marks
 
     snapshot = {"engine": "neptune", "snapshot_type": "manual", "db_cluster_identifier": "bench-rot-000"}
-    history = rotation.history(["bench-rot-000"], dr=True)
+    history = rotation.history(["bench-rot-000"], dr=True, variant="module")
     for identifier, (cluster, tags) in history[rotation.REGION].items():
         facts = dict(snapshot, db_cluster_snapshot_identifier=identifier, tags=tags)
         assert rotation_marks.is_original(facts, cluster, rotation.NAME, rotation.REGION)
