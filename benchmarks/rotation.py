@@ -139,10 +139,12 @@ def expected_after(clusters: list, dr: bool, variant: str = "module") -> dict:
 
 def create_time_rules(clusters: list) -> list:
     """The proxy's create_time rules: each day's snapshot, and its copy under either name, taken that day."""
-    return [{"type": "create_time", "snapshot": identifier, "time": day(number).strftime("%Y-%m-%dT%H:%M:%SZ")}
-            for cluster in clusters for number in list(HISTORY_DAYS) + [NIGHT]
-            for identifier in sorted({snapshot_id(cluster, day(number)), copy_id(snapshot_id(cluster, day(number)),
-                                                                                   "module")})]
+    rules = []
+    for cluster in clusters:
+        for number in list(HISTORY_DAYS) + [NIGHT]:
+            identifier, at = snapshot_id(cluster, day(number)), day(number).strftime("%Y-%m-%dT%H:%M:%SZ")
+            rules += [{"type": "create_time", "snapshot": i, "time": at} for i in (identifier, copy_id(identifier, "module"))]
+    return rules
 
 
 # ---- the three variants' playbooks ------------------------------------------------------------------------

@@ -6,8 +6,9 @@
 
 A rotation's snapshot carries, together, an identifier of the form <cluster>-<name>-<YYYYMMDD>-<HHMMSS> (its copy:
 the same, then -<the region it came from>, so that two regions rotating same-named clusters at the same time and
-copying to each other never name a copy as the other's own snapshot), the cluster it was taken from, and tags: ROTATION_TAG (the rotation's name) and the region it was made in
-(REGION_TAG on a snapshot the rotation took, COPIED_FROM_TAG on a copy it made). The rotation sets the copy's
+copying to each other never name a copy as the other's own snapshot), the cluster it was taken from, and tags:
+ROTATION_TAG (the rotation's name) and the region it was made in (REGION_TAG on a snapshot the rotation took,
+COPIED_FROM_TAG on a copy it made). The rotation sets the copy's
 tags itself (CopyTags is never used), so a copy made by hand with CopyTags keeps REGION_TAG of its source and
 is neither an original of its new region nor a copy of the rotation. A copy is also told by the
 SourceDBClusterSnapshotArn AWS reports on it, when it does. A cluster identifier and ROTATION_TAG alone,
