@@ -325,6 +325,7 @@ class Rotation:
             self.sleep(min(self.poll_interval, deadline.remaining()))
             self._refresh(DR)
         self._verify_adopted(DR)
+        # Not waited for: a copy "already there" that the listing showed to be someone else's.
         started = {i: c for i, c in started.items() if self.outcomes[c].adopted[DR] != i or not self.outcomes[c].failures}
         if self.request.wait and started:
             self._wait_for(DR, started, "copy")
