@@ -201,7 +201,7 @@ def test_rotation_section_writes_the_goals_the_figures_and_the_floor():
     assert "| %s | met | 40 clusters: 82 of 86; 160 clusters: 322 of 326 |" % CALLS_GOAL in text
     assert "| %s | met | 0.042x (5.0 s against 120.0 s) |" % TIME_GOAL in text
     assert "| %s | not measured | not measured |" % TIME_GOAL_DR in text
-    assert "| 40 | no | module | 3 | 5.00 (4.00-6.00) | 0.12 | 0.04x | 0.03x | 82 | 2.05 |" in text
+    assert "| 40 | no | module | 3 | 5.00 (4.00-6.00) | 0.12 | 0.042x | 0.032x | 82 | 2.05 |" in text
     assert "| 40 | no | 1.0.0 role | 3 | 120.00 (100.00-140.00) | 3.00 | 1.00x | 0.77x | 201 | 5.03 |" in text
     assert "| 40 | no | plain playbook | 2 | 155.00 (150.00-160.00) | 3.88 | 1.29x | 1.00x | 280 | 7.00 |" in text
     assert "| 40 | no | module | CreateDBClusterSnapshot 40, DeleteDBClusterSnapshot 40, DescribeDBClusterSnapshots 1, " \
@@ -232,7 +232,7 @@ def test_rotation_section_lists_failed_and_wrong_runs():
 def test_rotation_headline_for_the_doc_and_the_readme():
     lines = report.rotation_headline(part(forty(), forty(dr=True), large()))
     assert lines[0] == ("- snapshot rotation, 40 clusters (one steady night): the module 5.0 s against the 1.0.0 "
-                        "role's 120.0 s (0.04x) and the plain playbook's 155.0 s (0.03x); 82 API calls against 201 and 280.")
+                        "role's 120.0 s (0.042x) and the plain playbook's 155.0 s (0.032x); 82 API calls against 201 and 280.")
     assert lines[1].startswith("- snapshot rotation, 40 clusters, with DR copies (one steady night)")
     assert len(lines) == 2
 
