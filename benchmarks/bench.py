@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The benchmark (not a test): the same scenarios through graphops.neptune and amazon.aws, side by side.
 
-Run by benchmarks/run.sh with the test venv's python:
+Run by benchmarks/run.sh (noxfile.py's benchmark session):
 
   python benchmarks/bench.py --out results.json [--runs 5] [--wait-runs 5] [--latency-ms 30]
       [--info-counts 100,1000] [--rotation-sizes 10,40,160] [--rotation-runs N] [--rotation-large-runs N]

@@ -23,7 +23,8 @@ FORBIDDEN_NAMES = ("*.pyc", "*.tar.gz", "cloud-config-*.ini*", ".plugin-cache.ya
 REQUIRED = (
     "MANIFEST.json", "FILES.json", "README.md", "CHANGELOG.rst", "requirements.txt", "meta/runtime.yml",
     "meta/execution-environment.yml", "plugins/modules/neptune_cluster_snapshot.py",
-    "plugins/modules/neptune_cluster_snapshot_info.py", "demo/run.sh", "tests/smoke/playbook.yml",
+    "plugins/modules/neptune_cluster_snapshot_info.py", "demo/run.sh", "noxfile.py", "tests/support/nox.sh",
+    "tests/requirements-runner.txt", "tests/smoke/playbook.yml",
 )
 # Access key ids of real AWS credentials (long-term AKIA, temporary ASIA).
 AWS_KEY_ID = re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")

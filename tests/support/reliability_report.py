@@ -40,7 +40,7 @@ def render(totals):
         "",
         "Written by `tests/support/reliability_report.py` at the end of the integration stage of",
         "`bash tests/run.sh` (from the fault-injecting proxy's counters and the figures the targets",
-        "post to it); not typed by hand. Regenerate with `bash tests/run.sh integration`, then publish with `bash tests/publish_reliability.sh`.",
+        "post to it); not typed by hand. Regenerate with `bash tests/run.sh integration`, then publish with `bash tests/run.sh publish_reliability`.",
         "",
         f"Run: {datetime.date.today().isoformat()}",
         "",

@@ -1,44 +1,49 @@
-"""Seed ansible-test's pip bootstrap cache so sanity venvs can get pip offline.
+#!/usr/bin/env python
+"""Let ansible-test's sanity venvs get pip from PyPI (its own bootstrap downloads get-pip.py from
+ci-files.testing.ansible.com, out of reach here).
 
-ansible-test creates an empty venv per sanity test and bootstraps pip into it
-by running ~/.ansible/test/cache/get_pip_<ver>.py, which it otherwise downloads
-from ci-files.testing.ansible.com (unreachable here). The file is only checked
-for existence, so we write our own small stand-in next to a pip wheel fetched
-from PyPI with the outer venv's pip. Run with the harness venv's python.
+ansible-test bootstraps pip into each venv it makes by running ~/.ansible/test/cache/get_pip_<version>.py when that
+file exists. For each pip version the installed ansible-test may ask for, this writes a small stand-in there that
+installs pip from its wheel, fetched from PyPI beside it. The version is read from ansible-test's source text (no
+import of its private package); when it cannot be read, sanity fails with ansible-test's own message naming the file.
 """
 import glob
-import os
+import re
 import subprocess
 import sys
-from types import SimpleNamespace
+from importlib.util import find_spec
+from pathlib import Path
 
-from ansible_test._internal.python_requirements import get_venv_packages
-
-# Executed by ansible-test's quiet_pip.py via runpy with argv like:
-#   [quiet_pip.py, --disable-pip-version-check, pip==24.2, --no-setuptools, --no-wheel]
+CACHE = Path.home() / ".ansible" / "test" / "cache"
+# Run by ansible-test's quiet_pip.py via runpy, with arguments like: pip==24.2 --no-setuptools --no-wheel
 STANDIN = '''\
-"""Offline stand-in for get-pip.py, written by tests/support/seed_get_pip.py."""
+"""Stand-in for get-pip.py, written by graphops.neptune's tests/support/seed_get_pip.py."""
 import glob, os, sys
 here = os.path.dirname(os.path.abspath(__file__))
 wheel = glob.glob(os.path.join(here, "pip-%(version)s-*.whl"))[0]
-sys.path.insert(0, wheel)  # pip runs fine straight from its wheel
+sys.path.insert(0, wheel)  # pip runs from its wheel
 from pip._internal.cli.main import main
-args = [wheel if a.startswith("pip==") else a for a in sys.argv[1:]
-        if a not in ("--no-setuptools", "--no-wheel")]
+args = [wheel if a.startswith("pip==") else a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
 sys.exit(main(["install", "--no-index", "--no-cache-dir"] + args))
 '''
 
 
+def pip_versions():
+    """The pip versions ansible-test pins for its venvs (`pip='X.Y'` in its python_requirements source)."""
+    source = Path(find_spec("ansible_test").origin).parent / "_internal" / "python_requirements.py"
+    return sorted(set(re.findall(r"\bpip\s*=\s*'([0-9.]+)'", source.read_text()))) if source.exists() else []
+
+
 def main():
-    cache = os.path.expanduser('~/.ansible/test/cache')
-    os.makedirs(cache, exist_ok=True)
-    version = get_venv_packages(SimpleNamespace(version='%d.%d' % sys.version_info[:2]))['pip']
-    if not glob.glob(os.path.join(cache, 'pip-%s-*.whl' % version)):
-        subprocess.run([sys.executable, '-m', 'pip', 'download', '-q', '--no-deps', '--only-binary=:all:',
-                        '-d', cache, 'pip==' + version], check=True)
-    with open(os.path.join(cache, 'get_pip_%s.py' % version.replace('.', '_')), 'w') as f:
-        f.write(STANDIN % {'version': version})
+    CACHE.mkdir(parents=True, exist_ok=True)
+    versions = pip_versions()
+    for version in versions:
+        if not glob.glob(str(CACHE / ("pip-%s-*.whl" % version))):
+            subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
+                            "-d", str(CACHE), "pip==" + version], check=True)
+        (CACHE / ("get_pip_%s.py" % version.replace(".", "_"))).write_text(STANDIN % {"version": version})
+    print("seeded pip %s for ansible-test's venvs in %s" % (", ".join(versions) or "(no version found)", CACHE))
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()
