@@ -46,9 +46,11 @@ Rules:
       "not_found" answers the not-found error the service model lists for that action
       (NOT_FOUND_BY_ACTION), e.g. DBSnapshotNotFound for ListTagsForResource.
   {"type": "create_time", "snapshot": ID, "time": ISO 8601}
-      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
-      region: a copy keeps its source's creation time) in every answer that carries it, until
-      the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
+      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element in every answer
+      that carries it, until the rules are cleared; without "region", in every region (a test
+      convenience, not a claim: whether AWS stamps a cluster-snapshot copy with its own time or its
+      source's no model says; see docs/aws-fidelity.md, R6). moto stamps snapshots with the real
+      time; this gives them a history.
   {"type": "strip_taglist", "snapshot": ID (optional filter)}
       Removes <TagList> from the <DBClusterSnapshot> elements (the matching one, or every one) of
       DescribeDBClusterSnapshots answers, until the rules are cleared: moto's answers carry it, and
