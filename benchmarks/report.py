@@ -443,9 +443,9 @@ def rotation_section(part: dict | None, images: str, versions: dict | None = Non
     lines += [
         "  This is not a defect: the two other variants make their calls one at a time, each behind a module",
         "  start-up, so they stay far below that rate.",
-        "- The local stand-in: moto answers a listing in one page and makes snapshots and copies available at once,",
-        "  so here the module lists each region once and never waits. On AWS a listing takes a page per 100",
-        "  snapshots (and `DescribeDBClusters` a page per 100 clusters), and while the new snapshots are made the",
+        "- The local stand-in: the proxy pages listings as AWS does (a page per 100 snapshots, and per 100",
+        "  clusters for `DescribeDBClusters`), so the calls counted here are AWS's pages; moto makes snapshots and",
+        "  copies available at once, so here the module never waits. On AWS, while the new snapshots are made the",
         "  module lists again every 5 s, one listing for all of them; the 1.0.0 role waits for each snapshot in",
         "  turn (every 5 s), the plain playbook too (`rds_cluster_snapshot`'s waiter, every 30 s).",
         "",
@@ -569,8 +569,8 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
     ]
     lines += pool_table(document.get("pool"))
     lines += ["", "![The info module](%s/%s)" % (images, CHARTS["info"]), "",
-              "moto answers a listing in one page whatever `MaxRecords` says; on AWS 1,000 snapshots take 10",
-              "`DescribeDBClusterSnapshots` pages for both modules (the module's paging is tested on botocore's Stubber).",
+              "The proxy pages `DescribeDBClusterSnapshots` as AWS does (`MaxRecords` 20-100, default 100; moto alone",
+              "answers in one page), so 1,000 snapshots take 10 listing calls for both modules, as on AWS.",
               "",
               "## Module start-up",
               "",

@@ -163,7 +163,7 @@ class RegionApi:
         return dict(snapshot_facts(response["DBClusterSnapshot"]), tags=tags)
 
     def copy_snapshot(self, order, source_region: str) -> dict:
-        """Copy order.source_arn (of source_region) here; botocore presigns the request from SourceRegion."""
+        """Copy order.source_arn (of source_region) here; botocore adds a PreSignedUrl from SourceRegion (see docs/aws-fidelity.md)."""
         request = dict(SourceDBClusterSnapshotIdentifier=order.source_arn,
                        TargetDBClusterSnapshotIdentifier=order.identifier,
                        Tags=ansible_dict_to_boto3_tag_list(order.tags), SourceRegion=source_region)

@@ -266,7 +266,8 @@ class NeptuneSnapshotApi:
         if request.tags:
             call["Tags"] = ansible_dict_to_boto3_tag_list(request.tags)
         if source.region:
-            # botocore turns SourceRegion into the presigned URL a cross-region copy needs.
+            # botocore turns SourceRegion into a PreSignedUrl for the source region (handlers.inject_presigned_url_rds);
+            # the neptune model calls PreSignedUrl not supported: AWS finds the source by its ARN (docs/aws-fidelity.md).
             call["SourceRegion"] = source.region
         description = f"copy DB cluster snapshot {source.reference!r} to {request.snapshot_id!r}"
         with aws_call(description, exists_code=ALREADY_EXISTS):

@@ -15,7 +15,9 @@ CREATING = "creating"
 DELETING = "deleting"
 
 # botocore's DBClusterSnapshotAvailable waiter (data/rds/2014-10-31/waiters-2.json) fails on these and
-# keeps polling on any other status: a snapshot in one of them will never become available.
+# keeps polling on any other status: a snapshot in one of them will never become available. The list is the
+# DB-instance waiters' (DBInstanceAvailable); the rds model documents only available, copying and creating for
+# a cluster snapshot, so the incompatible-* ones may never occur (docs/aws-fidelity.md, point 2).
 SNAPSHOT_FAILURE_STATUSES = ("deleted", "deleting", "failed", "incompatible-restore", "incompatible-parameters")
 
 # DB cluster statuses, from the Aurora user guide's "DB cluster status" table (Aurora.Status.html; Neptune

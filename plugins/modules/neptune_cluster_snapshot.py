@@ -60,7 +60,9 @@ options:
     aliases: ['source_id']
   source_region:
     description:
-      - The region of the source snapshot, for a cross-region copy. botocore then signs the presigned URL AWS needs.
+      - The region of the source snapshot, for a cross-region copy. AWS finds the source by its ARN; botocore also
+        sends a presigned URL signed for the source region (C(PreSignedUrl), which botocore's neptune service model
+        calls not currently supported).
       - Defaults to the region in the source's ARN; when both are given they must agree. Requires
         O(source_db_cluster_snapshot_identifier).
     type: str
@@ -69,8 +71,9 @@ options:
       - The KMS key (ID, ARN or alias of this region) to encrypt the copy with. Requires
         O(source_db_cluster_snapshot_identifier).
       - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
-        from another account (which AWS reports with C(SnapshotType) V(shared)); the module refuses such a copy
-        without it before calling AWS. An unencrypted snapshot cannot be encrypted by copying it, so the module
+        from another account; the module refuses such a copy without it before calling AWS when the source reports
+        C(SnapshotType) V(shared) or V(public) or is named by its ARN (what AWS reports for a shared snapshot is not
+        documented; one not recognised is refused by AWS instead, and nothing is copied). An unencrypted snapshot cannot be encrypted by copying it, so the module
         refuses O(kms_key_id) for an unencrypted source.
     type: str
   copy_tags:

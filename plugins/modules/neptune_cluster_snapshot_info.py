@@ -209,7 +209,11 @@ db_cluster_snapshots:
         type: str
         sample: amazon-license
       snapshot_type:
-        description: V(manual) or V(automated); for snapshots shared with the account, V(shared) or V(public) as AWS reports it.
+        description:
+          - The type AWS reports. V(manual) or V(automated) for the account's own snapshots (AWS Backup's recovery points
+            are expected to report V(manual), as AWS documents for Aurora).
+          - For snapshots shared with the account, whatever AWS reports; the API documents V(shared) and V(public) only
+            as values to ask for.
         returned: always
         type: str
         sample: manual

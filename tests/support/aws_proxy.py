@@ -46,9 +46,11 @@ Rules:
       "not_found" answers the not-found error the service model lists for that action
       (NOT_FOUND_BY_ACTION), e.g. DBSnapshotNotFound for ListTagsForResource.
   {"type": "create_time", "snapshot": ID, "time": ISO 8601}
-      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element (in every
-      region: a copy keeps its source's creation time) in every answer that carries it, until
-      the rules are cleared. moto stamps snapshots with the real time; this gives them a history.
+      Rewrites <SnapshotCreateTime> of the matching <DBClusterSnapshot> element in every answer
+      that carries it, until the rules are cleared; without "region", in every region (a test
+      convenience, not a claim: whether AWS stamps a cluster-snapshot copy with its own time or its
+      source's no model says; see docs/aws-fidelity.md, R6). moto stamps snapshots with the real
+      time; this gives them a history.
   {"type": "strip_taglist", "snapshot": ID (optional filter)}
       Removes <TagList> from the <DBClusterSnapshot> elements (the matching one, or every one) of
       DescribeDBClusterSnapshots answers, until the rules are cleared: moto's answers carry it, and
@@ -109,12 +111,29 @@ Status and create_time rules take an optional "region": they then rewrite only t
 signed for that region (a cross-region copy has its source's identifier). A call signed for no region
 counts as us-east-1, moto's default. The proxy's own questions to the upstream are not recorded as calls.
 
+AWS pages DescribeDBClusterSnapshots and DescribeDBClusters (the rds and neptune models, MaxRecords: default
+100, minimum 20, maximum 100; a Marker in the answer when more remain); moto answers everything in one page
+and ignores both. The proxy pages moto's answer itself, after moto has applied the request's own filters
+(identifiers, SnapshotType, Filters, IncludeShared...) and after the snapshots it shows `deleting` are in:
+  - MaxRecords outside 20-100 (or not a number) is answered 400 InvalidParameterValue "Invalid value N for
+    MaxRecords. Must be between 20 and 100" without reaching the upstream (synthesized="max-records"; the
+    code and wording are those RDS gives for another listing's range, reported in public: an inference for
+    these two), as is a Marker the proxy never gave (synthesized="marker"; the wording is the proxy's own);
+  - the items are ordered by ARN (AWS documents no order), at most MaxRecords (default 100) are given, and
+    when more remain the answer carries <Marker>: the proxy's token for the last ARN given. A request with
+    that Marker gets the items after that ARN, so a paging client sees every item once even when items
+    come and go between its pages;
+  - MaxRecords and Marker are not forwarded (moto would ignore them; a moto that honoured them would page twice).
+Status rules are applied to the page, so a status is used up only by an answer that shows its snapshot;
+a `deleting` snapshot's count goes down with every describe that would show it, on its page or not.
+
 A call whose User-Agent carries CHECK_MODE_MARKER (sent by the modules in check mode) is
 recorded with check_mode=true; a write call among those is counted in the totals.
 
 Request bodies and headers are never logged: they carry credentials and signatures.
 """
 import argparse
+import base64
 import contextlib
 import http.client
 import json
@@ -181,6 +200,14 @@ TAG_LIST_ELEMENT = re.compile(r"\s*(<TagList>.*?</TagList>|<TagList\s*/>)", re.S
 CREATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 SNAPSHOT_ARN = re.compile(r"^arn:[^:]+:rds:[^:]*:[^:]*:cluster-snapshot:(.+)$")
 ARN_REGION = re.compile(r"^arn:[^:]+:rds:([^:]+):")
+# The listings AWS pages (rds and neptune models, MaxRecords: "Default: 100", "Constraints: Minimum 20, maximum
+# 100"): action -> (list element, item element, the item's sort key, its identifier).
+PAGED_ACTIONS = {
+    "DescribeDBClusterSnapshots": ("DBClusterSnapshots", "DBClusterSnapshot", "DBClusterSnapshotArn", "DBClusterSnapshotIdentifier"),
+    "DescribeDBClusters": ("DBClusters", "DBCluster", "DBClusterArn", "DBClusterIdentifier"),
+}
+MIN_RECORDS, MAX_RECORDS = 20, 100
+MARKER_PREFIX = "proxy1:"  # the proxy's markers: this, then the URL-safe base64 of the last key given
 
 
 class ProxyState:
@@ -530,6 +557,71 @@ def add_figures(totals, figures):
         totals["figures"][name] = totals["figures"].get(name, 0) + value
 
 
+def paging_refusal(action, params):
+    """(label, message) of AWS's InvalidParameterValue for a paged listing's MaxRecords or Marker, or None."""
+    if action not in PAGED_ACTIONS:
+        return None
+    raw = _first(params, "MaxRecords")
+    if raw is not None:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not MIN_RECORDS <= value <= MAX_RECORDS:
+            return "max-records", "Invalid value %s for MaxRecords. Must be between %d and %d" % (raw, MIN_RECORDS, MAX_RECORDS)
+    marker = _first(params, "Marker")
+    if marker is not None and decode_marker(marker) is None:
+        return "marker", "Invalid Marker %s: not a marker of a previous %s answer" % (marker, action)
+    return None
+
+
+def encode_marker(key):
+    return MARKER_PREFIX + base64.urlsafe_b64encode(key.encode("utf-8")).decode("ascii")
+
+
+def decode_marker(marker):
+    """The key a marker of encode_marker names, or None for any other string."""
+    if not marker.startswith(MARKER_PREFIX):
+        return None
+    try:
+        return base64.urlsafe_b64decode(marker[len(MARKER_PREFIX):].encode("ascii")).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+
+
+def without_paging(action, body, content_type):
+    """The request body without MaxRecords and Marker for a listing the proxy pages (moto ignores them)."""
+    if action not in PAGED_ACTIONS or not body or "x-www-form-urlencoded" not in (content_type or ""):
+        return body
+    pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k not in ("MaxRecords", "Marker")]
+    return body if len(kept) == len(pairs) else urllib.parse.urlencode(kept).encode("utf-8")
+
+
+def page_answer(action, params, answer):
+    """One page of a listing answer moto gave whole: the items (ordered by ARN) after the request's Marker,
+    at most MaxRecords (default 100) of them, and a <Marker> when more remain."""
+    container, item, key_tag, id_tag = PAGED_ACTIONS[action]
+    text = answer.decode("utf-8", "replace")
+    found = re.search(r"<%s>(.*)</%s>|<%s\s*/>" % (container, container, container), text, re.S)
+    if not found:
+        return answer
+    items = re.findall(r"<%s>.*?</%s>" % (item, item), found.group(1) or "", re.S)
+    keyed = sorted(((_field(i, key_tag) or _field(i, id_tag) or "", i) for i in items), key=lambda pair: pair[0])
+    marker = _first(params, "Marker")
+    after = decode_marker(marker) if marker else None
+    if after is not None:
+        keyed = [(k, i) for k, i in keyed if k > after]
+    size = int(_first(params, "MaxRecords") or MAX_RECORDS)
+    page, more = keyed[:size], len(keyed) > size
+    listed = "<%s>%s</%s>" % (container, "".join(i for _k, i in page), container)
+    text = text[:found.start()] + listed + text[found.end():]
+    text = re.sub(r"\s*(<Marker>[^<]*</Marker>|<Marker\s*/>)", "", text)
+    if more:
+        text = text.replace(listed, "<Marker>%s</Marker>%s" % (encode_marker(page[-1][0]), listed), 1)
+    return text.encode("utf-8")
+
+
 def _first(params, name):
     return (params.get(name) or [None])[0]
 
@@ -656,7 +748,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             call["injected"] = "slow"
             time.sleep(fault["delay"])
         try:
-            status, headers, answer = self.forward(body)
+            status, headers, answer = self.forward(without_paging(action, body, self.headers.get("Content-Type")))
         except OSError as exc:
             call["status"] = 502
             state.record(call, invocation)
@@ -683,6 +775,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             if shown:
                 call["synthesized"] = DELETING
                 headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", "text/xml")]
+        if status == 200 and action in PAGED_ACTIONS:
+            answer = page_answer(action, params, answer)
         if status == 200:
             region = self.region()
             answer = state.add_source_arns(action, answer)  # before create_time rules hide moto's time
@@ -705,6 +799,10 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if action == "DeleteDBClusterSnapshot" and state.is_deleting(snapshot):
             message = "Cannot delete the snapshot because it is in state deleting"
             return DELETING, 400, error_body("InvalidDBClusterSnapshotStateFault", "Sender", message), ()
+        refused = paging_refusal(action, params)
+        if refused:
+            label, message = refused
+            return label, 400, error_body("InvalidParameterValue", "Sender", xml_escape(message)), ()
         reserved = reserved_tag_keys(action, params)
         if reserved:
             message = 'Tag keys cannot start with the reserved prefix "aws:": %s' % ", ".join(reserved)

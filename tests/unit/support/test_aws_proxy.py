@@ -692,3 +692,148 @@ def test_a_stopped_cluster_is_not_snapshotted(neptune, make_neptune, proxy, loca
     neptune.start_db_cluster(DBClusterIdentifier=cluster)
     neptune.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier=name)
     assert name in snapshot_ids(direct)
+
+
+# ---- AWS's pages: MaxRecords 20-100 (default 100) and Marker, which moto ignores (issue 16) ---------
+
+def fill_region(local_aws_info, region, manual, aurora=0):
+    """A Neptune cluster of region (its automated snapshot comes with it) and `manual` manual snapshots of it,
+    plus `aurora` Aurora snapshots, made straight at moto; returns the identifiers of every cluster snapshot."""
+    direct = regional(local_aws_info, region, "rds", url=local_aws_info["moto_url"])
+    direct.create_db_cluster(DBClusterIdentifier="paged", Engine="neptune")
+    for number in range(manual):
+        direct.create_db_cluster_snapshot(DBClusterIdentifier="paged", DBClusterSnapshotIdentifier="paged-%04d" % number)
+    if aurora:
+        direct.create_db_cluster(DBClusterIdentifier="other", Engine="aurora-postgresql", MasterUsername="admin",
+                                 MasterUserPassword="password123")
+        for number in range(aurora):
+            direct.create_db_cluster_snapshot(DBClusterIdentifier="other", DBClusterSnapshotIdentifier="other-%04d" % number)
+    return {s["DBClusterSnapshotIdentifier"] for page in direct.get_paginator("describe_db_cluster_snapshots").paginate()
+            for s in page["DBClusterSnapshots"]}
+
+
+def snapshot_pages(client, **request):
+    """Every page of a snapshot listing, following each Marker by hand: [(identifiers, marker)]."""
+    answers = []
+    while True:
+        answer = client.describe_db_cluster_snapshots(**request)
+        answers.append(([s["DBClusterSnapshotIdentifier"] for s in answer["DBClusterSnapshots"]], answer.get("Marker")))
+        if not answer.get("Marker"):
+            return answers
+        request["Marker"] = answer["Marker"]
+
+
+@pytest.fixture(scope="module")
+def thousand(local_aws_info):
+    """1,000 cluster snapshots in one region: the cluster's automated one and 999 manual (moto's quota counts
+    both against its 1,000)."""
+    region = "ap-southeast-2"
+    made = fill_region(local_aws_info, region, 999)
+    assert len(made) == 1000
+    return region, made
+
+
+def test_moto_itself_answers_in_one_page(local_aws_info, thousand):
+    region, made = thousand
+    direct = regional(local_aws_info, region, url=local_aws_info["moto_url"])
+    answer = direct.describe_db_cluster_snapshots(MaxRecords=20)
+    assert len(answer["DBClusterSnapshots"]) == 1000 and "Marker" not in answer  # why the proxy pages
+
+
+def test_a_thousand_snapshots_take_ten_pages_of_a_hundred(local_aws_info, proxy, thousand):
+    region, made = thousand
+    client = regional(local_aws_info, region)
+    answers = snapshot_pages(client)
+    assert [len(ids) for ids, _marker in answers] == [100] * 10
+    assert [bool(marker) for _ids, marker in answers] == [True] * 9 + [False]
+    listed = [i for ids, _marker in answers for i in ids]
+    assert len(listed) == len(set(listed)) == 1000 and set(listed) == made
+    assert [c["action"] for c in proxy.calls()] == ["DescribeDBClusterSnapshots"] * 10
+
+
+def test_max_records_twenty_pages_by_twenty(local_aws_info, proxy, thousand):
+    region, made = thousand
+    client = regional(local_aws_info, region)
+    answers = snapshot_pages(client, MaxRecords=20)
+    assert [len(ids) for ids, _marker in answers] == [20] * 50
+    assert {i for ids, _marker in answers for i in ids} == made
+
+
+@pytest.mark.parametrize("max_records", [19, 101, 0, -1])
+def test_max_records_outside_twenty_to_a_hundred_is_refused(local_aws_info, proxy, thousand, max_records):
+    region, _made = thousand
+    for client, operation in ((regional(local_aws_info, region), "describe_db_cluster_snapshots"),
+                              (regional(local_aws_info, region), "describe_db_clusters")):
+        with pytest.raises(ClientError) as exc_info:
+            getattr(client, operation)(MaxRecords=max_records)
+        assert refusal(exc_info) == (400, "InvalidParameterValue",
+                                     "Invalid value %d for MaxRecords. Must be between 20 and 100" % max_records)
+    assert [(c["synthesized"], c["status"]) for c in proxy.calls()] == [("max-records", 400)] * 2
+
+
+def test_a_marker_the_proxy_never_gave_is_refused(local_aws_info, proxy, thousand):
+    region, _made = thousand
+    with pytest.raises(ClientError) as exc_info:
+        regional(local_aws_info, region).describe_db_cluster_snapshots(Marker="made-up")
+    assert refusal(exc_info)[:2] == (400, "InvalidParameterValue")
+
+
+def test_two_hundred_and_fifty_take_three_pages(local_aws_info, proxy):
+    region = "ap-northeast-2"
+    made = fill_region(local_aws_info, region, 249)
+    assert len(made) == 250
+    answers = snapshot_pages(regional(local_aws_info, region))
+    assert [len(ids) for ids, _marker in answers] == [100, 100, 50]
+    assert {i for ids, _marker in answers for i in ids} == made
+
+
+def test_a_paginator_sees_every_snapshot_once_over_the_requests_filters(local_aws_info, proxy):
+    region = "sa-east-1"
+    made = fill_region(local_aws_info, region, 130, aurora=60)
+    rds = regional(local_aws_info, region, "rds")
+    neptune_only = {i for i in made if not i.startswith("other-") and not i.startswith("rds:other")}
+    for request, wanted, calls in (
+        ({}, made, 2),  # 192: 130 manual and 2 automated... of two engines
+        ({"Filters": [{"Name": "engine", "Values": ["neptune"]}]}, neptune_only, 2),  # 131: paged after the filter
+        ({"SnapshotType": "manual", "DBClusterIdentifier": "paged"}, {"paged-%04d" % n for n in range(130)}, 2),
+        ({"SnapshotType": "manual", "DBClusterIdentifier": "paged", "PaginationConfig": {"PageSize": 20}},
+         {"paged-%04d" % n for n in range(130)}, 7),
+    ):
+        proxy.clear_calls()
+        listed = [s["DBClusterSnapshotIdentifier"] for page in rds.get_paginator("describe_db_cluster_snapshots").paginate(**request)
+                  for s in page["DBClusterSnapshots"]]
+        assert sorted(listed) == sorted(wanted) and len(listed) == len(set(listed)), request
+        assert len(proxy.calls()) == calls, request
+
+
+def test_a_snapshot_made_or_deleted_between_pages_never_costs_another_one(local_aws_info, proxy):
+    region = "eu-north-1"
+    made = fill_region(local_aws_info, region, 150)
+    client, direct = regional(local_aws_info, region), regional(local_aws_info, region, url=local_aws_info["moto_url"])
+    first = client.describe_db_cluster_snapshots()
+    seen = [s["DBClusterSnapshotIdentifier"] for s in first["DBClusterSnapshots"]]
+    direct.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=seen[-1])  # the marker's own snapshot
+    direct.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=seen[0])
+    direct.create_db_cluster_snapshot(DBClusterIdentifier="paged", DBClusterSnapshotIdentifier="zz-late")
+    rest = [s["DBClusterSnapshotIdentifier"] for s in
+            client.describe_db_cluster_snapshots(Marker=first["Marker"])["DBClusterSnapshots"]]
+    assert len(seen) == 100 and not set(seen) & set(rest)
+    assert set(seen) | set(rest) == made | {"zz-late"}
+
+
+def test_clusters_are_paged_too(local_aws_info, proxy):
+    region = "eu-south-1"
+    direct = regional(local_aws_info, region, "rds", url=local_aws_info["moto_url"])
+    for number in range(45):
+        direct.create_db_cluster(DBClusterIdentifier="fleet-%02d" % number, Engine="neptune")
+    client = regional(local_aws_info, region)
+    answers, request = [], {"MaxRecords": 20, "Filters": [{"Name": "engine", "Values": ["neptune"]}]}
+    while True:
+        answer = client.describe_db_clusters(**request)
+        answers.append([c["DBClusterIdentifier"] for c in answer["DBClusters"]])
+        if "Marker" not in answer:
+            break
+        request["Marker"] = answer["Marker"]
+    assert [len(ids) for ids in answers] == [20, 20, 5]
+    assert sorted(i for ids in answers for i in ids) == ["fleet-%02d" % n for n in range(45)]
+    assert len(client.describe_db_clusters()["DBClusters"]) == 45 and "Marker" not in client.describe_db_clusters()

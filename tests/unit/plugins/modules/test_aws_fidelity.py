@@ -362,6 +362,33 @@ def test_6_with_a_kms_key_the_shared_source_is_copied(stubbed, run_module, aws_a
     assert result["changed"] and calls.writes == [COPY]
 
 
+@pytest.mark.parametrize("reported", [{"SnapshotType": "manual"}, {"SnapshotType": "public"}])
+def test_6_a_shared_source_named_by_its_arn_is_refused_whatever_type_it_reports(stubbed, run_module, aws_answers, reported):
+    # The models do not say which SnapshotType a shared snapshot reports (docs/aws-fidelity.md, point 6): an ARN as
+    # its identifier, or a shared or public type, is enough.
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    queue_snapshot(stubber, aws_answers.snapshot("shared_encrypted", **reported), identifier=PARTNER_ARN, IncludeShared=True)
+    result = run(run_module, client, id="partner-copy", source_id=PARTNER_ARN)
+    assert result["failed"] and calls == [DESCRIBE, DESCRIBE]
+    assert "shared from another account" in result["msg"] and "kms_key_id" in result["msg"]
+
+
+def test_6_a_shared_source_not_recognised_is_left_to_awss_refusal_and_nothing_is_made(stubbed, run_module, aws_answers):
+    # Were AWS to report a shared snapshot as this account's (manual, its name as identifier), the copy goes to AWS,
+    # whose rule (KmsKeyId required) refuses it; the task fails with AWS's message and writes nothing else.
+    client, stubber, calls = stubbed
+    queue_missing(stubber, aws_answers)
+    disguised = aws_answers.snapshot("shared_encrypted", SnapshotType="manual", DBClusterSnapshotIdentifier="partner-graph")
+    queue_snapshot(stubber, disguised, identifier=PARTNER_ARN, IncludeShared=True)
+    message = "KmsKeyId is required to copy an encrypted snapshot shared from another account"  # AWS's wording unknown
+    stubber.add_client_error("copy_db_cluster_snapshot", "InvalidParameterCombination", message, 400, expected_params={
+        "SourceDBClusterSnapshotIdentifier": PARTNER_ARN, "TargetDBClusterSnapshotIdentifier": "partner-copy"})
+    result = run(run_module, client, id="partner-copy", source_id=PARTNER_ARN)
+    assert result["failed"] and message in result["msg"]
+    assert calls.writes == [COPY]
+
+
 # --- 7. state=present on a snapshot AWS reports deleting --------------------------------------------------
 
 
