@@ -23,9 +23,10 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from .rotation_marks import MANUAL, NEPTUNE_ENGINE, may_be_rotation_snapshot
+from .rotation_marks import may_be_rotation_snapshot
 from .snapshot_api import (ALREADY_EXISTS, BUSY_CLUSTER, QUOTA_EXCEEDED, SNAPSHOT_NOT_FOUND_CODES, error_code,
                            module_client, snapshot_facts)
+from .statuses import MANUAL, NEPTUNE_ENGINE
 from .snapshot_listing_api import DEFAULT_WORKERS, PAGE_SIZE, bounded_map
 
 BUSY, QUOTA, COPY_LIMIT, EXISTS, GONE, OTHER = "busy", "quota", "copy-limit", "exists", "gone", "other"

@@ -14,16 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .rotation_input import RotationRequest, parse_time
-from .rotation_marks import FAILED, copy_identifier, copy_tags, identifier_time, is_copy, is_original, source_identifier
-from .statuses import AVAILABLE, DELETING, cluster_status_stays
+from .rotation_input import RotationRequest
+from .rotation_marks import copy_identifier, copy_tags, identifier_time, is_copy, is_original, source_identifier
+from .statuses import AVAILABLE, CREATING, DELETING, FAILED, cluster_status_stays
+from .timestamps import create_time
 
 # AWS allows five cluster-snapshot copies in progress per destination region and account.
 COPY_LIMIT = 5
 # A copy in any other status (creating, copying, pending, or one AWS adds) takes a copy slot.
 COPY_DONE_STATUSES = (AVAILABLE, FAILED, DELETING)
-# A plain create shows `creating` and names no source: it takes no copy slot.
-CREATING = "creating"
 
 # A stopped cluster is skipped, not failed: stopping a cluster is a choice, and AWS restarts it within 7 days.
 STOPPED_STATUSES = ("stopped", "stopping")
@@ -51,13 +50,6 @@ class ClusterPlan:
     def order(self) -> list:
         """Every identifier of the plan, oldest first."""
         return list(self.why)
-
-
-def create_time(snapshot: dict) -> datetime | None:
-    value = snapshot.get("snapshot_create_time")
-    if not value:
-        return None
-    return value if isinstance(value, datetime) else parse_time(str(value))
 
 
 def copy_time(copy: dict, source: dict | None) -> datetime | None:

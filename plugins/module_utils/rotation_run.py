@@ -17,16 +17,14 @@ import time
 from dataclasses import dataclass, field
 
 from .rotation_api import BUSY, COPY_LIMIT, EXISTS, QUOTA, RegionApi, RotationCallError
-from .rotation_marks import MANUAL, NEPTUNE_ENGINE, copy_identifier, is_copy, is_original, original_tags
+from .rotation_marks import copy_identifier, is_copy, is_original, original_tags
 from .rotation_plan import COPY_LIMIT as COPY_SLOTS
 from .rotation_plan import FAIL, SKIP, CopyRefused, cluster_verdict, copies_in_progress, copy_order
 from .rotation_plan import diff_view, plan_cluster
 from .snapshot_listing_api import bounded_map
-from .statuses import AVAILABLE, SNAPSHOT_FAILURE_STATUSES, cluster_busy_passes
+from .statuses import AVAILABLE, COPYING, CREATING, MANUAL, NEPTUNE_ENGINE, SNAPSHOT_FAILURE_STATUSES, cluster_busy_passes
 from .waiting import BUSY_FIRST_DELAY, BUSY_MAX_DELAY, POLL_INTERVAL, Deadline
 
-COPYING = "copying"
-CREATING = "creating"
 SOURCE, DR = "source", "dr"
 
 

@@ -18,7 +18,6 @@ from .snapshot_api import error_code
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
 from .snapshot_plan import DELETE
-from .snapshot_plan import NEPTUNE_ENGINE
 from .snapshot_plan import Refused
 from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import diff_view
@@ -27,6 +26,7 @@ from .snapshot_plan import tag_changes
 from .statuses import AVAILABLE
 from .statuses import CREATING
 from .statuses import DELETING
+from .statuses import NEPTUNE_ENGINE
 from .statuses import SNAPSHOT_FAILURE_STATUSES
 from .waiting import ABSENT
 from .waiting import Deadline

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from .statuses import AUTOMATED
 from .statuses import AVAILABLE
+from .statuses import MANUAL
+from .statuses import NEPTUNE_ENGINE
 from .statuses import DELETING
 from .statuses import cluster_status_stays
 from .validation import PUBLIC
@@ -27,8 +30,6 @@ from .validation import normalize_identifier
 from .validation import normalize_shared_accounts
 from .validation import normalize_tags
 from .validation import parse_source
-
-NEPTUNE_ENGINE = "neptune"
 
 CREATE = "create"
 COPY = "copy"
@@ -146,7 +147,7 @@ def check_existing_snapshot(request: SnapshotRequest, snapshot: dict) -> None:
             f"Snapshot {snapshot_id!r} exists but belongs to engine {engine!r}, not {NEPTUNE_ENGINE!r}; "
             "this module manages Neptune snapshots only and left it unchanged"
         )
-    if snapshot.get("snapshot_type") == "automated":
+    if snapshot.get("snapshot_type") == AUTOMATED:
         raise Refused(
             f"Snapshot {snapshot_id!r} is an automated snapshot; AWS manages those and this module "
             "never changes, shares or deletes them"
@@ -241,7 +242,7 @@ def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict, cluster_ta
     facts = {
         "db_cluster_snapshot_identifier": request.snapshot_id,
         "db_cluster_identifier": request.cluster_id,
-        "snapshot_type": "manual",
+        "snapshot_type": MANUAL,
         "tags": new_snapshot_tags(cluster_tags, bool(cluster.get("CopyTagsToSnapshot")), request),
     }
     copied_from_cluster = {
@@ -282,7 +283,7 @@ def predicted_copy_facts(request: SnapshotRequest, source: dict, source_tags: di
     facts = {key: source[key] for key in kept_from_source if source.get(key) is not None}
     facts.update(
         db_cluster_snapshot_identifier=request.snapshot_id,
-        snapshot_type="manual",
+        snapshot_type=MANUAL,
         tags=new_snapshot_tags(source_tags, request.copy_tags, request),
     )
     if source.get("db_cluster_snapshot_arn"):
