@@ -20,10 +20,8 @@ from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
 from .snapshot_plan import DELETE
 from .snapshot_plan import Refused
-from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import diff_view
 from .snapshot_plan import make_plan
-from .snapshot_plan import tag_changes
 from .statuses import AVAILABLE
 from .statuses import CREATING
 from .statuses import DELETING
@@ -132,16 +130,9 @@ class SnapshotRun:
         else:
             facts = api.copy_snapshot(request)
         if not plan.origin_copies_tags:
-            return dict(facts, tags=dict(request.tags or {}))
-        # AWS copied tags of its own choosing: read them back and bring them to the plan (or, when the
-        # origin's tags could not be read, apply the task's tags with the usual rules), so that a re-run
-        # finds nothing to change.
-        copied = api.read_tags(facts)
-        if plan.tags_known:
-            to_set, to_remove = tag_changes(copied, plan.facts["tags"], purge=True)
-        else:
-            to_set, to_remove = tag_changes(copied, request.tags, request.purge_tags)
-        tags = apply_tag_changes(copied, to_set, to_remove)
+            return dict(facts, tags=dict(plan.facts["tags"]))
+        # AWS copied tags of its own choosing: read them back and bring them to the plan.
+        to_set, to_remove, tags = plan.copied_tags_changes(api.read_tags(facts))
         change_tags(api, dict(facts, tags=tags), to_set, to_remove)
         return dict(facts, tags=tags)
 
