@@ -25,7 +25,6 @@ from .statuses import AVAILABLE, CREATING, MANUAL, NEPTUNE_ENGINE, SNAPSHOT_FAIL
 from .waiting import BUSY_FIRST_DELAY, BUSY_MAX_DELAY, POLL_INTERVAL, Deadline
 
 
-
 @dataclass
 class ClusterOutcome:
     """What happened to one cluster; `report` turns it into the module's per-cluster result."""
