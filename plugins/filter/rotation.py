@@ -14,7 +14,9 @@ from datetime import datetime, timedelta, timezone
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.graphops.neptune.plugins.module_utils.rotation_input import parse_time
+from ansible_collections.graphops.neptune.plugins.module_utils.statuses import AVAILABLE
+from ansible_collections.graphops.neptune.plugins.module_utils.timestamps import create_time
+from ansible_collections.graphops.neptune.plugins.module_utils.timestamps import parse_time
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import IDENTIFIER_MAX_LENGTH
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
@@ -25,8 +27,6 @@ TIMESTAMP_FORMAT = "%Y%m%d-%H%M%S"
 # and two names that differ only in case would share identifiers but not tags.
 _ROTATION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ROTATION_NAME_RULE = "lowercase letters, digits and single hyphens between them"
-# The other statuses (creating, copying, deleting, failed, ...) are never pruned nor counted.
-AVAILABLE = "available"
 
 
 def parse_now(value) -> datetime:
@@ -129,14 +129,6 @@ def _now_or_filter_error(now):
         raise AnsibleFilterError(str(error)) from None
 
 
-def _create_time(snapshot):
-    value = snapshot.get("snapshot_create_time")
-    if not value:
-        return None
-    moment = value if isinstance(value, datetime) else parse_time(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def is_managed(snapshot, cluster, rotation, tag_key) -> bool:
     """Whether the snapshot is a manual Neptune snapshot of `cluster` that this rotation made.
 
@@ -168,10 +160,10 @@ def plan_cluster(snapshots, cluster, rotation, now, tag_key, keep_last=None, max
     held = {identifier.lower() for identifier in held}
     mine = sorted(
         (s for s in snapshots if is_managed(s, cluster, rotation, tag_key)),
-        key=lambda s: (_create_time(s) is None, _create_time(s) or now),
+        key=lambda s: (create_time(s) is None, create_time(s) or now),
     )
     statuses = {s["db_cluster_snapshot_identifier"].lower(): s.get("status") for s in mine}
-    ages = {s["db_cluster_snapshot_identifier"].lower(): now - (_create_time(s) or now) for s in mine}
+    ages = {s["db_cluster_snapshot_identifier"].lower(): now - (create_time(s) or now) for s in mine}
     order = list(statuses)  # oldest first
     if created:
         created = created.lower()

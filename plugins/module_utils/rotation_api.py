@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 
 try:
     import botocore
@@ -23,10 +24,11 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from .rotation_marks import MANUAL, NEPTUNE_ENGINE, may_be_rotation_snapshot
+from .rotation_marks import may_be_rotation_snapshot
 from .snapshot_api import (ALREADY_EXISTS, BUSY_CLUSTER, QUOTA_EXCEEDED, SNAPSHOT_NOT_FOUND_CODES, error_code,
                            module_client, snapshot_facts)
-from .snapshot_listing_api import DEFAULT_WORKERS, PAGE_SIZE, bounded_map
+from .snapshot_listing_api import DEFAULT_WORKERS, bounded_map, every_page
+from .statuses import MANUAL, NEPTUNE_ENGINE
 
 BUSY, QUOTA, COPY_LIMIT, EXISTS, GONE, OTHER = "busy", "quota", "copy-limit", "exists", "gone", "other"
 # AWS answers a copy past the copy limit with the quota's code; only its message tells them apart
@@ -101,13 +103,7 @@ class RegionApi:
             raise _failure(description, error) from error
 
     def _pages(self, description: str, method: str, key: str, **request) -> list:
-        items, request = [], dict(request, MaxRecords=PAGE_SIZE)
-        while True:
-            response = self._call(description, method, **request)
-            items.extend(response.get(key, []))
-            if not response.get("Marker"):
-                return items
-            request["Marker"] = response["Marker"]
+        return every_page(partial(self._call, description, method), key, **request)
 
     def describe_clusters(self) -> dict:
         """{identifier (lowercase): DescribeDBClusters entry} of every Neptune cluster of the region."""

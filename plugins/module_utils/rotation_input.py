@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from .rotation_marks import MARK_KEYS
 from .rotation_marks import copy_identifier
 from .rotation_marks import snapshot_identifier
+from .timestamps import parse_time
 from .validation import IDENTIFIER_MAX_LENGTH
 from .validation import InvalidInput
 from .validation import normalize_identifier
@@ -22,7 +23,6 @@ from .validation import normalize_tags
 # and two names that differ only in case would share identifiers but not tags.
 _ROTATION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ROTATION_NAME_RULE = "lowercase letters, digits and single hyphens between them"
-_UTC_DESIGNATOR = re.compile(r"[zZ]$")
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,6 @@ class RotationRequest:
     def identifier(self, cluster: str) -> str:
         """The identifier of the snapshot this run makes of cluster."""
         return snapshot_identifier(cluster, self.name, self.now)
-
-
-def parse_time(value: str) -> datetime:
-    """An ISO 8601 time as an aware datetime; 'Z' is accepted on every Python (3.10's fromisoformat refuses it),
-    and a time without offset is taken as UTC."""
-    moment = datetime.fromisoformat(_UTC_DESIGNATOR.sub("+00:00", value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def parse_now(value, option: str = "now") -> datetime:

@@ -21,15 +21,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from .statuses import AVAILABLE
+from .statuses import AVAILABLE, MANUAL, NEPTUNE_ENGINE
 
 ROTATION_TAG = "graphops.neptune/rotation"
 REGION_TAG = "graphops.neptune/rotation-region"
 COPIED_FROM_TAG = "graphops.neptune/rotation-copied-from"
 MARK_KEYS = (ROTATION_TAG, REGION_TAG, COPIED_FROM_TAG)
-NEPTUNE_ENGINE = "neptune"
-MANUAL = "manual"
-FAILED = "failed"
 TIMESTAMP_FORMAT = "%Y%m%d-%H%M%S"
 _TIMESTAMP = re.compile(r"-(\d{8}-\d{6})(?:-[a-z0-9-]+)?$")
 _ARN_REGION = re.compile(r"^arn:[^:]+:rds:([^:]+):")

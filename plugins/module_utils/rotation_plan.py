@@ -14,16 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .rotation_input import RotationRequest, parse_time
-from .rotation_marks import FAILED, copy_identifier, copy_tags, identifier_time, is_copy, is_original, source_identifier
-from .statuses import AVAILABLE, DELETING, cluster_status_stays
+from .rotation_input import RotationRequest
+from .rotation_marks import copy_identifier, copy_tags, identifier_time, is_copy, is_original, source_identifier
+from .statuses import AVAILABLE, CREATING, DELETING, FAILED, cluster_status_stays
+from .timestamps import create_time
 
+# The two regions of a rotation: the clusters' own, and the DR region its copies go to.
+SOURCE, DR = "source", "dr"
 # AWS allows five cluster-snapshot copies in progress per destination region and account.
 COPY_LIMIT = 5
 # A copy in any other status (creating, copying, pending, or one AWS adds) takes a copy slot.
 COPY_DONE_STATUSES = (AVAILABLE, FAILED, DELETING)
-# A plain create shows `creating` and names no source: it takes no copy slot.
-CREATING = "creating"
 
 # A stopped cluster is skipped, not failed: stopping a cluster is a choice, and AWS restarts it within 7 days.
 STOPPED_STATUSES = ("stopped", "stopping")
@@ -51,13 +52,6 @@ class ClusterPlan:
     def order(self) -> list:
         """Every identifier of the plan, oldest first."""
         return list(self.why)
-
-
-def create_time(snapshot: dict) -> datetime | None:
-    value = snapshot.get("snapshot_create_time")
-    if not value:
-        return None
-    return value if isinstance(value, datetime) else parse_time(str(value))
 
 
 def copy_time(copy: dict, source: dict | None) -> datetime | None:
@@ -168,14 +162,14 @@ def plan_cluster(request: RotationRequest, listing: dict, dr_listing: dict | Non
     held = held_sources(request, dr_listing, cluster) if dr_listing is not None else set()
     source_plan = retention(mine, times, this_run=this_run, held=held, **rules)
     if dr_listing is None:
-        return {"source": source_plan, "dr": None}
+        return {SOURCE: source_plan, DR: None}
     dr_mine = copies(request, dr_listing, cluster)
     dr_times = {s["db_cluster_snapshot_identifier"]: copy_time(
         s, listing.get(source_identifier(s["db_cluster_snapshot_identifier"], request.region))) for s in dr_mine}
     this_copy = copy_identifier(this_run, request.region) if this_run else None
     if this_copy not in dr_listing and not copy_expected:
         this_copy = None
-    return {"source": source_plan, "dr": retention(dr_mine, dr_times, this_run=this_copy, **rules)}
+    return {SOURCE: source_plan, DR: retention(dr_mine, dr_times, this_run=this_copy, **rules)}
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,13 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from .rotation_api import BUSY, COPY_LIMIT, EXISTS, QUOTA, RegionApi, RotationCallError
-from .rotation_marks import MANUAL, NEPTUNE_ENGINE, copy_identifier, is_copy, is_original, original_tags
-from .rotation_plan import COPY_LIMIT as COPY_SLOTS
-from .rotation_plan import FAIL, SKIP, CopyRefused, cluster_verdict, copies_in_progress, copy_order
-from .rotation_plan import diff_view, plan_cluster
+from .rotation_api import BUSY, EXISTS, QUOTA, RegionApi, RotationCallError
+from .rotation_copies import DrCopies
+from .rotation_marks import copy_identifier, is_copy, is_original, original_tags
+from .rotation_plan import DR, FAIL, SKIP, SOURCE, cluster_verdict, diff_view, plan_cluster
 from .snapshot_listing_api import bounded_map
-from .statuses import AVAILABLE, SNAPSHOT_FAILURE_STATUSES, cluster_busy_passes
+from .statuses import AVAILABLE, CREATING, MANUAL, NEPTUNE_ENGINE, SNAPSHOT_FAILURE_STATUSES, cluster_busy_passes
 from .waiting import BUSY_FIRST_DELAY, BUSY_MAX_DELAY, POLL_INTERVAL, Deadline
-
-COPYING = "copying"
-CREATING = "creating"
-SOURCE, DR = "source", "dr"
 
 
 @dataclass
@@ -65,7 +60,7 @@ def _snapshot_arn(cluster_arn: str, identifier: str) -> str:
     return ":".join(cluster_arn.split(":")[:5] + ["cluster-snapshot", identifier])
 
 
-class Rotation:
+class Rotation(DrCopies):
     def __init__(self, request, api, dr_api=None, check_mode=False, clock=time.monotonic, sleep=time.sleep,
                  jitter=random.uniform, poll_interval: float = POLL_INTERVAL):
         self.request, self.check_mode = request, check_mode
@@ -146,21 +141,8 @@ class Rotation:
                 "tags": original_tags(self.request.name, self.request.region, self.request.tags),
             }
             self.outcomes[cluster].this_run, self.outcomes[cluster].made = identifier, True
-        if DR not in self.sides:
-            return
-        orders = self._copy_orders()
-        in_progress = copies_in_progress(self.dr_listing)
-        if len(in_progress) + len(orders) > COPY_SLOTS:
-            # A real run then waits for copies in progress to make room: assume the rotation's own finish.
-            for identifier in in_progress:
-                snapshot = self.dr_listing[identifier]
-                if any(is_copy(snapshot, c, self.request.name, self.request.region) for c in self.outcomes):
-                    snapshot["status"] = AVAILABLE
-        for order in orders:
-            self.dr_listing[order.identifier] = dict(
-                self.listing[order.source_identifier], db_cluster_snapshot_identifier=order.identifier, tags=order.tags,
-                status=AVAILABLE if self.request.wait else COPYING, source_db_cluster_snapshot_arn=order.source_arn)
-            self.outcomes[order.cluster].copy_made = True
+        if DR in self.sides:
+            self._predict_copies()
 
     # ---- snapshots -------------------------------------------------------------------------------------------
     def _create(self, to_create: list) -> None:
@@ -273,72 +255,6 @@ class Rotation:
             self.sleep(min(self.poll_interval, deadline.remaining()))
             self._refresh(side)
             listed = True
-
-    # ---- copies ----------------------------------------------------------------------------------------------
-    def _copy_orders(self) -> list:
-        orders = []
-        for cluster, outcome in self.outcomes.items():
-            source = self.listing.get(outcome.this_run) if outcome.this_run and not outcome.failures else None
-            if source is None or source.get("status") != AVAILABLE:
-                continue
-            try:
-                order = copy_order(self.request, cluster, source, self.dr_listing)
-            except CopyRefused as error:
-                outcome.fail(str(error))
-                continue
-            if order:
-                orders.append(order)
-        return orders
-
-    def _copy(self) -> None:
-        """Start as many copies as there are free copy slots, then wait for slots (one listing a poll) for the
-        rest; a copy AWS refuses for the copy limit waits for a slot too, within wait_timeout."""
-        api = self.sides[DR].api
-        deadline = Deadline(self.request.wait_timeout, self.clock)
-        queue, started, quota_retried = self._copy_orders(), {}, set()
-        while queue:
-            free = COPY_SLOTS - len(copies_in_progress(self.dr_listing))
-            refused_for_limit, quota_full = [], []
-            if free > 0:
-                batch, queue = queue[:free], queue[free:]
-                for order, error in zip(batch, bounded_map(self._copy_one, batch, api.workers)):
-                    if error is None:
-                        started[order.identifier] = order.cluster
-                    elif error.kind == COPY_LIMIT:
-                        refused_for_limit.append(order)
-                    elif error.kind == QUOTA and order.cluster not in quota_retried:
-                        quota_full.append(order)
-                    else:
-                        self.outcomes[order.cluster].fail(str(error))
-                again = set(self._after_quota(DR, [o.cluster for o in quota_full], quota_retried))
-                queue = refused_for_limit + [o for o in quota_full if o.cluster in again] + queue
-                if not refused_for_limit:
-                    continue
-            if deadline.remaining() <= 0:
-                for order in queue:
-                    self.outcomes[order.cluster].fail(
-                        f"no copy slot in {api.region} within wait_timeout ({self.request.wait_timeout} s): AWS "
-                        f"allows {COPY_SLOTS} snapshot copies in progress per region and account; the next run "
-                        "copies it")
-                break
-            # Copies of other engines take slots too and are not in the listing: a refusal waits a poll as well.
-            self.sleep(min(self.poll_interval, deadline.remaining()))
-            self._refresh(DR)
-        self._verify_adopted(DR)
-        # Not waited for: a copy "already there" that the listing showed to be someone else's.
-        started = {i: c for i, c in started.items() if self.outcomes[c].adopted[DR] != i or not self.outcomes[c].failures}
-        if self.request.wait and started:
-            self._wait_for(DR, started, "copy")
-
-    def _copy_one(self, order) -> RotationCallError | None:
-        try:
-            self.dr_listing[order.identifier] = self.sides[DR].api.copy_snapshot(order, self.request.region)
-            self.outcomes[order.cluster].copy_made = True
-        except RotationCallError as error:
-            if error.kind != EXISTS:
-                return error
-            self.outcomes[order.cluster].adopted[DR] = order.identifier
-        return None
 
     # ---- pruning ---------------------------------------------------------------------------------------------
     def _plans(self, predicted: bool = False) -> dict:

@@ -21,15 +21,14 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from .statuses import cluster_busy_passes
 from .validation import is_automated
-from .waiting import call_while_busy
 
 # Throttling and 5xx answers are retried with jittered backoff, on top of botocore's own
 # five attempts: 5 x 6 tries over about half a minute before a task gives up.
@@ -74,13 +73,12 @@ def aws_call(
     """
     try:
         yield
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-        code = error_code(error)
-        if code in missing_codes:
-            raise MissingResource() from error
-        if exists_code is not None and code == exists_code:
-            raise SnapshotAppeared() from error
-        hint = dict(ERROR_HINTS, **(hints or {})).get(code)
+    except is_boto3_error_code(missing_codes) as error:
+        raise MissingResource() from error
+    except is_boto3_error_code(exists_code or ()) as error:  # pylint: disable=duplicate-except
+        raise SnapshotAppeared() from error
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
+        hint = dict(ERROR_HINTS, **(hints or {})).get(error_code(error))
         message = f"Failed to {description}" + (f": {hint}" if hint else "")
         raise AnsibleAWSError(message=message, exception=error) from error
 
@@ -225,31 +223,14 @@ class NeptuneSnapshotApi:
                 return normalize_boto3_result(cluster)
         return None
 
-    def create_snapshot(
-        self, snapshot_id: str, cluster_id: str, tags: dict | None, deadline, cluster_status: str | None = None
-    ) -> dict:
-        """Create the snapshot with its tags in the same call. A busy cluster is retried until the
-        deadline (a waiting.Deadline, shared with the task's other waits) when its last seen status is one
-        that passes by itself; in a status the module does not know, AWS's first answer stands."""
+    def create_snapshot(self, snapshot_id: str, cluster_id: str, tags: dict | None, busy_hint: str) -> dict:
+        """Create the snapshot with its tags in the same call; busy_hint says why a busy cluster was given up on."""
         request = {"DBClusterSnapshotIdentifier": snapshot_id, "DBClusterIdentifier": cluster_id}
         if tags:
             request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         description = f"create DB cluster snapshot {snapshot_id!r} of cluster {cluster_id!r}"
-        retry_busy = cluster_busy_passes(cluster_status)
-        if retry_busy:
-            busy_hint = f"the cluster stayed busy for the whole wait_timeout of {deadline.seconds:g} s"
-        else:
-            busy_hint = (
-                f"the cluster was {cluster_status!r}, a status not known to pass by itself, so it was not retried"
-            )
         with aws_call(description, exists_code=ALREADY_EXISTS, hints={BUSY_CLUSTER: busy_hint}):
-            response = call_while_busy(
-                lambda: self.client.create_db_cluster_snapshot(aws_retry=True, **request),
-                is_busy=lambda error: retry_busy and error_code(error) == BUSY_CLUSTER,
-                timeout=deadline,
-                clock=self.clock,
-                sleep=self.sleep,
-            )
+            response = self.client.create_db_cluster_snapshot(aws_retry=True, **request)
         return snapshot_facts(response["DBClusterSnapshot"])
 
     def copy_snapshot(self, request) -> dict:

@@ -13,23 +13,24 @@ from __future__ import annotations
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from .snapshot_api import BAD_SNAPSHOT_STATE
+from .snapshot_api import BUSY_CLUSTER
 from .snapshot_api import SnapshotAppeared
 from .snapshot_api import error_code
 from .snapshot_plan import COPY
 from .snapshot_plan import CREATE
 from .snapshot_plan import DELETE
-from .snapshot_plan import NEPTUNE_ENGINE
 from .snapshot_plan import Refused
-from .snapshot_plan import apply_tag_changes
 from .snapshot_plan import diff_view
 from .snapshot_plan import make_plan
-from .snapshot_plan import tag_changes
 from .statuses import AVAILABLE
 from .statuses import CREATING
 from .statuses import DELETING
+from .statuses import NEPTUNE_ENGINE
 from .statuses import SNAPSHOT_FAILURE_STATUSES
+from .statuses import cluster_busy_passes
 from .waiting import ABSENT
 from .waiting import Deadline
+from .waiting import call_while_busy
 from .waiting import wait_for_snapshot
 
 # AWS allows at most this many tags on a resource.
@@ -125,24 +126,35 @@ class SnapshotRun:
     def make(self, plan) -> dict:
         api, request = self.api, self.request
         if plan.action == CREATE:
-            facts = api.create_snapshot(
-                request.snapshot_id, request.cluster_id, request.tags, self.deadline, plan.cluster_status
-            )
+            facts = self.create(plan.cluster_status)
         else:
             facts = api.copy_snapshot(request)
         if not plan.origin_copies_tags:
-            return dict(facts, tags=dict(request.tags or {}))
-        # AWS copied tags of its own choosing: read them back and bring them to the plan (or, when the
-        # origin's tags could not be read, apply the task's tags with the usual rules), so that a re-run
-        # finds nothing to change.
-        copied = api.read_tags(facts)
-        if plan.tags_known:
-            to_set, to_remove = tag_changes(copied, plan.facts["tags"], purge=True)
-        else:
-            to_set, to_remove = tag_changes(copied, request.tags, request.purge_tags)
-        tags = apply_tag_changes(copied, to_set, to_remove)
+            return dict(facts, tags=dict(plan.facts["tags"]))
+        # AWS copied tags of its own choosing: read them back and bring them to the plan.
+        to_set, to_remove, tags = plan.copied_tags_changes(api.read_tags(facts))
         change_tags(api, dict(facts, tags=tags), to_set, to_remove)
         return dict(facts, tags=tags)
+
+    def create(self, cluster_status: str | None) -> dict:
+        """Create the snapshot. A busy cluster is retried until the deadline when its last seen status is one
+        that passes by itself; in a status the module does not know, AWS's first answer stands."""
+        api, request = self.api, self.request
+        retry_busy = cluster_busy_passes(cluster_status)
+        if retry_busy:
+            busy_hint = f"the cluster stayed busy for the whole wait_timeout of {self.deadline.seconds:g} s"
+        else:
+            busy_hint = (
+                f"the cluster was {cluster_status!r}, a status not known to pass by itself, so it was not retried"
+            )
+        return call_while_busy(
+            lambda: api.create_snapshot(request.snapshot_id, request.cluster_id, request.tags, busy_hint),
+            is_busy=lambda error: retry_busy and isinstance(error, AnsibleAWSError)
+            and error_code(error.exception) == BUSY_CLUSTER,
+            timeout=self.deadline,
+            clock=api.clock,
+            sleep=api.sleep,
+        )
 
     def apply(self, plan) -> dict:
         api, request = self.api, self.request

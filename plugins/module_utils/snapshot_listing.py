@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .snapshot_plan import NEPTUNE_ENGINE
+from .statuses import AUTOMATED
+from .statuses import NEPTUNE_ENGINE
+from .timestamps import create_time
 from .validation import InvalidInput
 from .validation import is_automated
 from .validation import normalize_identifier
 from .validation import normalize_snapshot_reference
 from .validation import normalize_tags
 
-SNAPSHOT_TYPES = ("automated", "manual", "shared", "public")
 # Filter rules of DescribeDBClusterSnapshots: these flags only apply without a type, or with these types.
 _INCLUDE_SHARED_TYPES = (None, "shared")
 _INCLUDE_PUBLIC_TYPES = (None, "public")
@@ -50,8 +51,6 @@ def build_listing_request(params: dict) -> ListingRequest:
     snapshot_id = params.get("db_cluster_snapshot_identifier")
     cluster_id = params.get("db_cluster_identifier")
     snapshot_type = params.get("snapshot_type")
-    if snapshot_type is not None and snapshot_type not in SNAPSHOT_TYPES:
-        raise InvalidInput(f"snapshot_type {snapshot_type!r} is invalid: it must be one of {', '.join(SNAPSHOT_TYPES)}")
     include_shared = bool(params.get("include_shared"))
     include_public = bool(params.get("include_public"))
     # AWS silently ignores these flags with another type; say so instead of returning a surprise.
@@ -94,7 +93,7 @@ def describe_request(request: ListingRequest) -> dict:
     automated = request.snapshot_id is not None and is_automated(request.snapshot_id)
     if snapshot_type is None and automated:
         # AWS finds an automated snapshot by identifier (or ARN) only when asked for that type.
-        snapshot_type = "automated"
+        snapshot_type = AUTOMATED
     if snapshot_type is not None:
         parameters["SnapshotType"] = snapshot_type
     if request.include_shared or ((request.snapshot_id or "").startswith("arn:") and not automated):
@@ -127,16 +126,6 @@ def has_tags(snapshot_tags: dict, wanted: dict | None) -> bool:
     return all(snapshot_tags.get(key) == value for key, value in (wanted or {}).items())
 
 
-def _create_time(facts: dict) -> datetime.datetime | None:
-    text = facts.get("snapshot_create_time")
-    if not text:
-        return None
-    moment = datetime.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
-
-
 def oldest_first(snapshots: list) -> list:
     """Ordered by snapshot_create_time; snapshots without one yet (being created) come last.
 
@@ -145,7 +134,7 @@ def oldest_first(snapshots: list) -> list:
     """
 
     def key(facts):
-        moment = _create_time(facts)
+        moment = create_time(facts)
         return (moment is None, moment or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc),
                 facts.get("db_cluster_snapshot_identifier", ""))
 
@@ -162,4 +151,4 @@ def owned(facts: dict) -> bool:
 
 def shareable(facts: dict) -> bool:
     """AWS shares manual snapshots only: an automated one is shared with nobody, no call needed."""
-    return facts.get("snapshot_type") != "automated"
+    return facts.get("snapshot_type") != AUTOMATED

@@ -15,6 +15,7 @@ the thread that made it.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
@@ -27,24 +28,29 @@ PAGE_SIZE = 100
 DEFAULT_WORKERS = 8
 
 
-def describe_all(client, parameters: dict) -> list:
-    """Every DBClusterSnapshot the request matches, following Marker to the last page.
+def every_page(call, key: str, **request) -> list:
+    """The `key` items of every page of a listing: call(**request) once a page, following Marker.
 
-    A snapshot identifier that does not exist is an empty list, not an error.
+    botocore's paginator calls the client without its AWSRetry, which could then only retry the whole
+    listing (reading the first pages again); here call retries a throttled page alone.
     """
-    snapshots: list = []
-    request = dict(parameters, MaxRecords=PAGE_SIZE)
+    items, request = [], dict(request, MaxRecords=PAGE_SIZE)
+    while True:
+        response = call(**request)
+        items.extend(response.get(key, []))
+        if not response.get("Marker"):
+            return items
+        request["Marker"] = response["Marker"]
+
+
+def describe_all(client, parameters: dict) -> list:
+    """Every DBClusterSnapshot the request matches; a snapshot identifier that does not exist is an empty list."""
     wanted = parameters.get("DBClusterSnapshotIdentifier")
     description = "describe DB cluster snapshots" + (f" {wanted!r}" if wanted else "")
     try:
         with aws_call(description, missing_codes=SNAPSHOT_NOT_FOUND_CODES):
-            while True:
-                response = client.describe_db_cluster_snapshots(aws_retry=True, **request)
-                snapshots.extend(response.get("DBClusterSnapshots", []))
-                marker = response.get("Marker")
-                if not marker:
-                    return snapshots
-                request["Marker"] = marker
+            return every_page(partial(client.describe_db_cluster_snapshots, aws_retry=True), "DBClusterSnapshots",
+                              **parameters)
     except MissingResource:
         return []
 
@@ -52,18 +58,12 @@ def describe_all(client, parameters: dict) -> list:
 def bounded_map(function, items: list, workers: int) -> list:
     """[function(item) for item in items], at most `workers` at a time, results in the items' order.
 
-    The first error is raised once the calls already running end; the ones not started are cancelled.
+    Executor.map raises the first error once the calls already running end, and cancels the ones not started.
     """
     if workers <= 1 or len(items) <= 1:
         return [function(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-        futures = [pool.submit(function, item) for item in items]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        return list(pool.map(function, items))
 
 
 # Marks a snapshot deleted between the describe and a per-snapshot read (a pruning job at work).

@@ -11,24 +11,21 @@ plan's before and after.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-
+from .snapshot_prediction import apply_tag_changes
+from .snapshot_prediction import predicted_copy_facts
+from .snapshot_prediction import predicted_snapshot_facts
+from .snapshot_prediction import shared_with_this_account
+from .snapshot_prediction import tag_changes
+from .snapshot_request import SnapshotRequest
+from .statuses import AUTOMATED
 from .statuses import AVAILABLE
 from .statuses import DELETING
+from .statuses import NEPTUNE_ENGINE
 from .statuses import cluster_status_stays
 from .validation import PUBLIC
-from .validation import InvalidInput
 from .validation import SnapshotSource
-from .validation import check_wait_timeout
-from .validation import normalize_identifier
-from .validation import normalize_shared_accounts
-from .validation import normalize_tags
-from .validation import parse_source
-
-NEPTUNE_ENGINE = "neptune"
 
 CREATE = "create"
 COPY = "copy"
@@ -39,79 +36,6 @@ NOTHING = "nothing"
 
 class Refused(Exception):
     """The request cannot be carried out safely; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class SnapshotRequest:
-    snapshot_id: str
-    cluster_id: str | None = None
-    state: str = "present"
-    tags: dict | None = None
-    purge_tags: bool = True
-    wait: bool = False
-    wait_timeout: int = 1200
-    source: SnapshotSource | None = None
-    kms_key_id: str | None = None
-    copy_tags: bool = False
-    shared_accounts: list | None = None
-    purge_shared_accounts: bool = True
-    region: str | None = None
-    """The module's region: where a new snapshot or copy is made."""
-
-
-def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
-    """Validate the module's parameters; raises InvalidInput before any AWS call."""
-    cluster_id = params.get("db_cluster_identifier")
-    # kms_key_id and source_region are required_by the source in the argument spec; copy_tags defaults
-    # to false, which required_by would count as given, so it is checked here.
-    if params.get("source_db_cluster_snapshot_identifier") is None and params.get("copy_tags"):
-        raise InvalidInput(
-            f"copy_tags {params['copy_tags']!r} is only used to copy a snapshot: "
-            "give source_db_cluster_snapshot_identifier too, or leave it out"
-        )
-    return SnapshotRequest(
-        snapshot_id=normalize_identifier(params["db_cluster_snapshot_identifier"], "db_cluster_snapshot_identifier"),
-        cluster_id=None if cluster_id is None else normalize_identifier(cluster_id, "db_cluster_identifier"),
-        state=params.get("state", "present"),
-        tags=normalize_tags(params.get("tags")),
-        purge_tags=params.get("purge_tags", True),
-        wait=params.get("wait", False),
-        wait_timeout=check_wait_timeout(params.get("wait_timeout", 1200)),
-        source=parse_source(params.get("source_db_cluster_snapshot_identifier"), params.get("source_region"), region),
-        kms_key_id=params.get("kms_key_id"),
-        copy_tags=params.get("copy_tags", False),
-        shared_accounts=normalize_shared_accounts(params.get("shared_accounts"), params.get("allow_public", False)),
-        purge_shared_accounts=params.get("purge_shared_accounts", True),
-        region=region,
-    )
-
-
-# What a delete does not use, when the task sets it anyway: (option, is it set?).
-_UNUSED_BY_DELETE = (
-    ("tags", lambda value: value is not None),
-    ("shared_accounts", lambda value: value is not None),
-    ("kms_key_id", lambda value: value is not None),
-    ("copy_tags", bool),
-    ("source_region", lambda value: value is not None),
-    ("allow_public", bool),
-)
-
-
-def ignored_option_warnings(params: dict) -> list:
-    """Warnings for options a task sets that state=absent does not use (it deletes, nothing else)."""
-    if params.get("state") != "absent":
-        return []
-    warnings = [
-        f"{option} is ignored with state=absent: a delete neither tags, shares nor copies"
-        for option, is_set in _UNUSED_BY_DELETE
-        if is_set(params.get(option))
-    ]
-    if params.get("source_db_cluster_snapshot_identifier") is not None:
-        warnings.append(
-            "source_db_cluster_snapshot_identifier copies nothing with state=absent: it only keeps the delete off "
-            "a snapshot AWS reports as copied from another source"
-        )
-    return warnings
 
 
 @dataclass
@@ -129,12 +53,21 @@ class Plan:
     """A new snapshot gets tags of its own from AWS (copy_tags, or the cluster's CopyTagsToSnapshot)."""
     tags_known: bool = True
     """The planned tags are exact; False when AWS copies tags that could not be read beforehand."""
+    copied_tags_goal: tuple = (None, True)
+    """(tags, purge) that the tags AWS copies onto a new snapshot are brought to: the planned tags when they are
+    exact, else the task's tags with its purge_tags."""
     cluster_status: str | None = None
     """The status of the cluster to snapshot, as read for the plan: it decides whether busy is retried."""
 
     @property
     def changed(self) -> bool:
         return self.action != NOTHING
+
+    def copied_tags_changes(self, copied: dict) -> tuple[dict, list, dict]:
+        """(tags to set, keys to remove, the tags then) that bring the tags AWS copied onto the new snapshot
+        to the plan, so that a re-run finds nothing to change."""
+        to_set, to_remove = tag_changes(copied, *self.copied_tags_goal)
+        return to_set, to_remove, apply_tag_changes(copied, to_set, to_remove)
 
 
 def check_existing_snapshot(request: SnapshotRequest, snapshot: dict) -> None:
@@ -146,7 +79,7 @@ def check_existing_snapshot(request: SnapshotRequest, snapshot: dict) -> None:
             f"Snapshot {snapshot_id!r} exists but belongs to engine {engine!r}, not {NEPTUNE_ENGINE!r}; "
             "this module manages Neptune snapshots only and left it unchanged"
         )
-    if snapshot.get("snapshot_type") == "automated":
+    if snapshot.get("snapshot_type") == AUTOMATED:
         raise Refused(
             f"Snapshot {snapshot_id!r} is an automated snapshot; AWS manages those and this module "
             "never changes, shares or deletes them"
@@ -228,112 +161,6 @@ def check_copy_source(request: SnapshotRequest, source: dict | None) -> None:
         )
 
 
-def shared_with_this_account(source: dict) -> bool:
-    """Whether a snapshot belongs to another account: described with IncludeShared, AWS reports such a
-    snapshot with SnapshotType shared (or public) and names it by its ARN."""
-    return source.get("snapshot_type") in ("shared", "public") or str(
-        source.get("db_cluster_snapshot_identifier", "")
-    ).startswith("arn:")
-
-
-def predicted_snapshot_facts(request: SnapshotRequest, cluster: dict, cluster_tags: dict | None = None) -> dict:
-    """What the cluster and the request tell of a snapshot about to be created."""
-    facts = {
-        "db_cluster_snapshot_identifier": request.snapshot_id,
-        "db_cluster_identifier": request.cluster_id,
-        "snapshot_type": "manual",
-        "tags": new_snapshot_tags(cluster_tags, bool(cluster.get("CopyTagsToSnapshot")), request),
-    }
-    copied_from_cluster = {
-        "engine": "Engine",
-        "engine_version": "EngineVersion",
-        "port": "Port",
-        "master_username": "MasterUsername",
-        "storage_encrypted": "StorageEncrypted",
-        "iam_database_authentication_enabled": "IAMDatabaseAuthenticationEnabled",
-        "storage_type": "StorageType",
-        "cluster_create_time": "ClusterCreateTime",
-    }
-    for fact, cluster_key in copied_from_cluster.items():
-        if cluster.get(cluster_key) is not None:
-            facts[fact] = cluster[cluster_key]
-    if cluster.get("StorageEncrypted") and cluster.get("KmsKeyId"):
-        facts["kms_key_id"] = cluster["KmsKeyId"]
-    facts.update(_arn_for(request.snapshot_id, cluster.get("DBClusterArn") or "", ":cluster:"))
-    return facts
-
-
-def predicted_copy_facts(request: SnapshotRequest, source: dict, source_tags: dict | None) -> dict:
-    """What the source and the request tell of a copy about to be made."""
-    kept_from_source = (
-        "db_cluster_identifier",
-        "engine",
-        "engine_version",
-        "port",
-        "master_username",
-        "storage_encrypted",
-        "iam_database_authentication_enabled",
-        "storage_type",
-        "cluster_create_time",
-        "allocated_storage",
-        "vpc_id",
-        "license_model",
-    )
-    facts = {key: source[key] for key in kept_from_source if source.get(key) is not None}
-    facts.update(
-        db_cluster_snapshot_identifier=request.snapshot_id,
-        snapshot_type="manual",
-        tags=new_snapshot_tags(source_tags, request.copy_tags, request),
-    )
-    if source.get("db_cluster_snapshot_arn"):
-        facts["source_db_cluster_snapshot_arn"] = source["db_cluster_snapshot_arn"]
-    if request.kms_key_id:
-        # AWS reports the key's ARN: an alias or a bare key ID given here would not be what it reports.
-        if KMS_KEY_ARN_PATTERN.fullmatch(request.kms_key_id):
-            facts["kms_key_id"] = request.kms_key_id
-    elif source.get("storage_encrypted") and source.get("kms_key_id"):
-        # Without kms_key_id AWS encrypts the copy with the source's key (same region: a cross-region
-        # encrypted copy needs kms_key_id).
-        facts["kms_key_id"] = source["kms_key_id"]
-    facts.update(_copy_arn(request, source))
-    return facts
-
-
-KMS_KEY_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+")
-
-
-def _copy_arn(request: SnapshotRequest, source: dict) -> dict:
-    """The ARN the copy will have: the source's partition and account, this region, the new identifier.
-
-    Not predicted for a snapshot shared from another account: this account's ID is not known without
-    another call (sts:GetCallerIdentity), which a prediction is not worth.
-    """
-    if request.source.arn is None:
-        # Same region and account as the source: the copy's ARN is the source's with the new identifier.
-        return _arn_for(request.snapshot_id, source.get("db_cluster_snapshot_arn") or "", ":cluster-snapshot:")
-    if shared_with_this_account(source) or request.region is None:
-        return {}
-    partition = request.source.arn.split(":")[1]
-    return {
-        "db_cluster_snapshot_arn": (
-            f"arn:{partition}:rds:{request.region}:{request.source.account}:cluster-snapshot:{request.snapshot_id}"
-        )
-    }
-
-
-def _arn_for(snapshot_id: str, sibling_arn: str, marker: str) -> dict:
-    prefix, sep, _name = sibling_arn.rpartition(marker)
-    return {"db_cluster_snapshot_arn": f"{prefix}:cluster-snapshot:{snapshot_id}"} if sep else {}
-
-
-def new_snapshot_tags(origin_tags: dict | None, origin_copies_tags: bool, request: SnapshotRequest) -> dict:
-    """The tags a new snapshot ends with: what AWS copies from its origin (when it does), then the
-    task's tags with the usual rules. Origin tags that were not read (None) are predicted as none."""
-    start = dict(origin_tags or {}) if origin_copies_tags else {}
-    to_set, to_remove = tag_changes(start, request.tags, request.purge_tags)
-    return apply_tag_changes(start, to_set, to_remove)
-
-
 def diff_view(facts: dict | None) -> dict:
     """The part of a snapshot that diff mode shows."""
     if not facts:
@@ -348,26 +175,6 @@ def diff_view(facts: dict | None) -> dict:
     if "shared_accounts" in facts:
         view["shared_accounts"] = list(facts["shared_accounts"])
     return view
-
-
-# Keys under this prefix belong to AWS: it refuses to add or remove them, so they are never sent and never
-# count as a change (they come with the tags AWS copies from a cluster or a source snapshot).
-AWS_TAG_PREFIX = "aws:"
-
-
-def tag_changes(current: dict, desired: dict | None, purge: bool) -> tuple[dict, list]:
-    """Tags to set and keys to remove, never an aws: key; desired None leaves the tags alone."""
-    if desired is None:
-        return {}, []
-    to_set, to_remove = compare_aws_tags(current, desired, purge_tags=purge)
-    to_set = {key: value for key, value in to_set.items() if not key.startswith(AWS_TAG_PREFIX)}
-    return to_set, sorted(key for key in to_remove if not key.startswith(AWS_TAG_PREFIX))
-
-
-def apply_tag_changes(current: dict, to_set: dict, to_remove: list) -> dict:
-    tags = {key: value for key, value in current.items() if key not in to_remove}
-    tags.update(to_set)
-    return tags
 
 
 def share_changes(current: list, desired: list | None, purge: bool) -> tuple[list, list]:
@@ -435,6 +242,7 @@ def make_plan(
             origin_copies_tags = bool(cluster.get("CopyTagsToSnapshot"))
         facts, to_add, _none = _with_sharing(request, facts, [])
         exact_without_origin = request.tags is not None and request.purge_tags
+        tags_known = not origin_copies_tags or origin_tags is not None or exact_without_origin
         return Plan(
             action,
             facts=facts,
@@ -442,7 +250,8 @@ def make_plan(
             after=diff_view(facts),
             accounts_to_add=to_add,
             origin_copies_tags=origin_copies_tags,
-            tags_known=not origin_copies_tags or origin_tags is not None or exact_without_origin,
+            tags_known=tags_known,
+            copied_tags_goal=(facts["tags"], True) if tags_known else (request.tags, request.purge_tags),
             cluster_status=(cluster or {}).get("Status"),
         )
 

@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, graphops engineers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The snapshot and cluster statuses AWS reports, sorted by what the module does about them.
+"""The values AWS reports on snapshots and clusters that the modules act on: the engine, the snapshot types,
+and the statuses, sorted by what the modules do about them.
 
 AWS adds statuses over time, so anything not listed here is treated as "not there yet": a snapshot in
 an unknown status is polled until wait_timeout, as botocore's own waiter does.
@@ -10,9 +11,18 @@ an unknown status is polled until wait_timeout, as botocore's own waiter does.
 
 from __future__ import annotations
 
+# The shared RDS endpoint also answers with other engines' clusters and snapshots.
+NEPTUNE_ENGINE = "neptune"
+
+MANUAL = "manual"
+AUTOMATED = "automated"
+SNAPSHOT_TYPES = (AUTOMATED, MANUAL, "shared", "public")
+
 AVAILABLE = "available"
 CREATING = "creating"
+COPYING = "copying"
 DELETING = "deleting"
+FAILED = "failed"
 
 # botocore's DBClusterSnapshotAvailable waiter (data/rds/2014-10-31/waiters-2.json) fails on these and
 # keeps polling on any other status: a snapshot in one of them will never become available. The list is the

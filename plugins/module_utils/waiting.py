@@ -14,10 +14,11 @@ from __future__ import annotations
 import random
 import time
 
+from .statuses import AVAILABLE
+
 POLL_INTERVAL = 5
 BUSY_FIRST_DELAY = 5
 BUSY_MAX_DELAY = 30
-AVAILABLE = "available"
 ABSENT = "absent"
 
 

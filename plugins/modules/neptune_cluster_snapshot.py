@@ -367,8 +367,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import connect
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import ignored_option_warnings
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import build_request
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import ignored_option_warnings
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 

@@ -269,9 +269,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import connect
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import SNAPSHOT_TYPES
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import build_listing_request
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing_api import list_snapshots
+from ansible_collections.graphops.neptune.plugins.module_utils.statuses import SNAPSHOT_TYPES
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 
 ARGUMENT_SPEC = dict(

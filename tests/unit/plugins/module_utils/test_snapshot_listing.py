@@ -13,7 +13,9 @@ from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing 
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import oldest_first
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import owned
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing import shareable
+from ansible_collections.graphops.neptune.plugins.module_utils.statuses import SNAPSHOT_TYPES
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
+from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as info_module
 
 SHARED_ARN = "arn:aws:rds:us-east-1:210987654321:cluster-snapshot:Their-Snap"
 
@@ -103,9 +105,10 @@ def test_include_public_with_another_type_is_refused(snapshot_type):
         request(snapshot_type=snapshot_type, include_public=True)
 
 
-def test_unknown_snapshot_type_is_refused():
-    with pytest.raises(InvalidInput, match="snapshot_type 'daily' is invalid"):
-        request(snapshot_type="daily")
+def test_unknown_snapshot_type_is_refused_by_the_argument_spec():
+    """The info module's choices refuse it before build_listing_request ("value of snapshot_type must be one of")."""
+    assert info_module.ARGUMENT_SPEC["snapshot_type"]["choices"] == list(SNAPSHOT_TYPES) == [
+        "automated", "manual", "shared", "public"]
 
 
 # --- describe_request ----------------------------------------------------------------------

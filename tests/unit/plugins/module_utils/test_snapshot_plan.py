@@ -6,9 +6,9 @@ import pytest
 
 from ansible_collections.graphops.neptune.plugins.module_utils import snapshot_plan as plan_mod
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import make_plan
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import tag_changes
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_prediction import tag_changes
+from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import build_request
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 
 CLUSTER = {

@@ -304,7 +304,7 @@ def test_cross_region_copy_request_carries_a_presigned_url_for_the_source_region
 
     client.meta.events.register("before-send.neptune.CopyDBClusterSnapshot", capture)
     from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import NeptuneSnapshotApi
-    from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import build_request
+    from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import build_request
 
     request = build_request(
         {"db_cluster_snapshot_identifier": "dr-copy", "source_db_cluster_snapshot_identifier": WEST_SOURCE_ARN,
