@@ -361,6 +361,8 @@ db_cluster_snapshot:
       sample: ["210987654321"]
 """
 
+from ansible.module_utils.common.warnings import warn
+
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -410,7 +412,9 @@ def main():
     except InvalidInput as error:
         module.fail_json(msg=str(error))
     for warning in ignored_option_warnings(module.params):
-        module.warn(warning)
+        # ansible-core's own warn (AnsibleModule.warn's), not module.warn: amazon.aws 11's AnsibleAWSModule.warn
+        # also passes its warnings to exit_json, which ansible-core 2.19 and later deprecate with a warning of theirs.
+        warn(warning)
 
     api = connect(module)
     source_api = connect(module, region=request.source.region) if request.source and request.source.region else api

@@ -171,3 +171,18 @@ def test_a_snapshot_of_tonights_name_made_by_someone_else_is_left_alone(aws, run
     assert result["clusters"]["graph-b"]["created"] == "graph-b-default-20261101-030000"
     assert "graph-a-default-20261101-030000" in manual_ids(aws[REGION])
     assert tags_of(aws[REGION], "graph-a-default-20261101-030000") == {}
+
+
+def test_a_stopped_cluster_is_skipped_with_a_warning_and_no_deprecation(aws, run_module):
+    make_cluster(aws[REGION], "graph-a")
+    make_cluster(aws[REGION], "graph-b")
+    aws[REGION].stop_db_cluster(DBClusterIdentifier="graph-b")
+    result = rotate(run_module, aws, clusters=["graph-a", "graph-b"], now=DAY.format(1))
+    assert "failed" not in result or result["failed"] is False
+    assert result["clusters"]["graph-a"]["created"] == "graph-a-default-20261101-030000"
+    assert result["clusters"]["graph-b"]["created"] is None and result["clusters"]["graph-b"]["skipped"]
+    warnings = " ".join(warning["event"]["msg"] if isinstance(warning, dict) else warning
+                        for warning in result.get("warnings", []))
+    assert "'graph-b'" in warnings and "stopped" in warnings
+    # module.warn of amazon.aws 11 would add ansible-core's deprecation of warnings passed to exit_json.
+    assert not result.get("deprecations")
