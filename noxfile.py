@@ -38,19 +38,26 @@ nox.options.download_python = "never"  # only PyPI is reachable: the machine's o
 nox.options.envdir = str(harness.CACHE / "nox")
 nox.options.reuse_venv = "yes"  # the install step still runs every time, so a changed pin is applied
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["units", "sanity", "integration", "package", "ee", "lint", "oldest"]
+nox.options.sessions = ["units", "sanity", "integration", "package", "ee", "lint", "oldest", "newest", "py38"]
 
-# The version matrix beyond the current versions: each entry runs the unit tests of plugins/ and these targets.
-# `lock`: a complete pin list, installed by pip without resolving (see the file for why).
+# The version matrix beyond the current versions: each entry runs unit tests and integration targets on its own
+# versions. `lock`: a complete pin list, installed by pip without resolving and without the Requires-Python check of
+# the packages named (the file says why).
 MATRIX = {
-    "oldest": {
-        "python": "3.10",
-        "requirements": "tests/requirements-oldest.txt",
-        "lock": True,
-        "targets": ["neptune_cluster_snapshot", "snapshot_rotation_role", "neptune_cluster_snapshot_rotation"],
-    },
+    # The floors the collection claims (tests/support/version_floors.py checks them against the claims).
+    "oldest": {"python": "3.10", "requirements": "tests/requirements-oldest.txt", "lock": ["ansible"],
+               "units": ["tests/unit/plugins"],
+               "targets": ["neptune_cluster_snapshot", "neptune_cluster_snapshot_info",
+                           "neptune_cluster_snapshot_rotation", "snapshot_rotation_role"]},
+    # The newest ansible on PyPI (ansible-core 2.21, the amazon.aws it bundles) on the newest Python it supports.
+    "newest": {"python": "3.13", "requirements": "tests/requirements-newest.txt",
+               "units": ["tests/unit/plugins"],
+               "targets": ["neptune_cluster_snapshot", "neptune_cluster_snapshot_info",
+                           "neptune_cluster_snapshot_rotation", "snapshot_rotation_role"]},
+    # The modules' lowest Python (tests/config.yml): their unit tests only, as no controller runs there.
+    "py38": {"python": "3.8", "requirements": "tests/requirements-py38.txt", "lock": ["ansible", "ansible-core"],
+             "units": ["tests/unit/plugins/module_utils", "tests/unit/plugins/modules"], "targets": []},
 }
-
 
 class Steps:
     """Runs a session's independent checks one after another and fails the session at the end, naming each one
@@ -141,7 +148,7 @@ def reliability_report(steps, proxy_url, publishable):
         stamp.write_text(harness.sha256(report) + "\n")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, tags=["suite"])
 def units(session):
     """Unit tests (tests/unit): module_utils, the modules on Stubber and moto, the proxy, the harness."""
     install(session, TESTS)
@@ -150,7 +157,7 @@ def units(session):
     steps.finish()
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, tags=["suite"])
 def sanity(session):
     """ansible-test sanity --venv; posargs go to it (e.g. --test pylint)."""
     install(session, TESTS)
@@ -164,7 +171,7 @@ def sanity(session):
     steps.finish()
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, tags=["suite"])
 def integration(session):
     """ansible-test integration on the local AWS stand-in; posargs name targets (all of them by default)."""
     install(session, TESTS)
@@ -185,15 +192,22 @@ def matrix_session(name, entry):
         where = scratch(session)
         collection = collection_tree(session, where)
         steps = Steps(session)
-        steps.run("versions", "python", "tests/support/version_floors.py", name, str(collection))
-        unit_tests(steps, collection, ["tests/unit/plugins"], "%s-units-junit.xml" % name)
-        integration_tests(steps, collection, entry["python"], entry["targets"] + session.posargs, where / "aws")
+        steps.run("versions", "python", "tests/support/version_floors.py", name, str(collection),
+                  *entry.get("lock", []))
+        # Tests a lock cannot run (its file names each, with the reason): `# deselect: NODEID` lines.
+        deselect = ["--deselect=" + line.split(":", 1)[1].strip()
+                    for line in (REPO / entry["requirements"]).read_text().splitlines()
+                    if line.startswith("# deselect:")]
+        unit_tests(steps, collection, entry["units"] + deselect, "%s-units-junit.xml" % name)
+        if entry["targets"]:
+            integration_tests(steps, collection, entry["python"], entry["targets"] + session.posargs, where / "aws")
         harness.save_output(collection, name)
         steps.finish()
 
-    run.__doc__ = "Unit tests (plugins) and the targets %s on Python %s with %s." % (
-        ", ".join(entry["targets"]), entry["python"], entry["requirements"])
-    return nox.session(name=name, python=harness.python(entry["python"]),
+    run.__doc__ = "%s on Python %s (%s)." % (
+        "Unit tests and the targets " + ", ".join(entry["targets"]) if entry["targets"] else "Unit tests of "
+        + " and ".join(entry["units"]), entry["python"], entry["requirements"])
+    return nox.session(name=name, python=harness.python(entry["python"]), tags=["matrix"],
                        venv_backend="venv" if entry.get("lock") else None)(run)
 
 
@@ -234,7 +248,7 @@ def release_notes(session, root):
         session.run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, tags=["suite"])
 def package(session):
     """The collection as users get it: release notes current, the tarball's content, ansible-galaxy install and
     verify, ansible-doc, and the smoke playbook from the installed copy."""
@@ -278,7 +292,7 @@ def package(session):
                              **credentials))
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, tags=["suite"])
 def ee(session):
     """AWX's tools without an image build (no registry here): ansible-builder create on the example execution
     environment, its galaxy and introspection steps on this machine, and an ansible-runner job of the smoke playbook."""
@@ -342,7 +356,7 @@ def lint_setup(session):
     return where, collection
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, tags=["suite"])
 def lint(session):
     """ansible-lint --profile production (the repository, and the modules' EXAMPLES as playbooks), antsibull-docs
     and antsibull-changelog lint, and docs/modules/ up to date."""

@@ -1,12 +1,12 @@
 #!/usr/bin/env python
 """Check that a version-matrix session runs the versions it stands for (run by noxfile.py, in that session's venv).
 
-  python version_floors.py oldest COLLECTION_DIR   # Python, ansible-core, amazon.aws, boto3, botocore: the floors
-                                                   # meta/runtime.yml, galaxy.yml, requirements.txt and ansible-core
-                                                   # itself state, so that a claim and its test cannot drift apart
+  python version_floors.py ENTRY COLLECTION_DIR [EXEMPT...]
 
-Prints the versions under test; exits 1 naming each mismatch, and each installed package whose Requires-Python
-does not admit this Python (the oldest lock is installed with --ignore-requires-python, for `ansible` alone).
+Prints the versions under test. For ENTRY `oldest`, Python, ansible-core, amazon.aws, boto3 and botocore must be the
+floors that meta/runtime.yml, galaxy.yml, requirements.txt and ansible-core itself state, so that a claim and its
+test cannot drift apart. Every installed package's Requires-Python must admit this Python, but the EXEMPT ones'
+(a lock installed with --ignore-requires-python for them). Exits 1 naming each problem.
 """
 import json
 import platform
@@ -45,7 +45,7 @@ def floors(collection):
             "amazon.aws": floor(galaxy), "boto3": python_reqs["boto3"], "botocore": python_reqs["botocore"]}
 
 
-def main(entry, collection):
+def main(entry, collection, *exempt):
     got = installed()
     problems = []
     if entry == "oldest":
@@ -62,10 +62,10 @@ def main(entry, collection):
     here = platform.python_version()
     problems += ["%s %s requires Python %s, not %s" % (d.metadata["Name"], d.version, d.metadata["Requires-Python"], here)
                  for d in distributions()
-                 if d.metadata["Name"].lower() != "ansible" and d.metadata["Requires-Python"]
+                 if d.metadata["Name"].lower() not in exempt and d.metadata["Requires-Python"]
                  and not SpecifierSet(d.metadata["Requires-Python"]).contains(here)]
     return "\n".join(problems) or None
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:]))

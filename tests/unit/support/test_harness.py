@@ -85,7 +85,20 @@ def test_version_floors_compares_with_the_collections_claims(monkeypatch, capsys
     monkeypatch.setattr(version_floors, "floors", lambda collection: claims)
     monkeypatch.setattr(version_floors, "installed", lambda: got)
     monkeypatch.setattr(version_floors, "distributions", lambda: [])
-    assert version_floors.main("oldest", "unused") == "botocore 1.34.1 is not the stated minimum 1.34.0"
+    assert version_floors.main("oldest", "unused", "ansible") == "botocore 1.34.1 is not the stated minimum 1.34.0"
     got["botocore"] = "1.34.0"
-    assert version_floors.main("oldest", "unused") is None
+    assert version_floors.main("oldest", "unused", "ansible") is None
     assert "ansible-core  2.17.14    (stated minimum: 2.17.0)" in capsys.readouterr().out
+
+
+def test_version_floors_names_a_package_whose_python_floor_is_not_met(monkeypatch, capsys):
+    class Dist:
+        def __init__(self, name, requires):
+            self.metadata, self.version = {"Name": name, "Requires-Python": requires}, "1.0"
+
+    monkeypatch.setattr(version_floors, "installed", lambda: {"Python": "3.8.18"})
+    monkeypatch.setattr(version_floors.platform, "python_version", lambda: "3.8.18")
+    monkeypatch.setattr(version_floors, "distributions",
+                        lambda: [Dist("ansible-core", ">=3.10"), Dist("moto", ">=3.9"), Dist("six", None)])
+    assert version_floors.main("py38", "unused", "ansible-core") == "moto 1.0 requires Python >=3.9, not 3.8.18"
+    assert version_floors.main("py38", "unused", "ansible-core", "moto") is None
