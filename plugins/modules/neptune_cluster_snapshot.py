@@ -392,12 +392,14 @@ ARGUMENT_SPEC = dict(
 )
 
 
-# Copy-only options. copy_tags is not here: it defaults to false, which required_by counts as given,
-# so build_request refuses copy_tags=true without a source instead.
+# Copy-only options. copy_tags is in REQUIRED_IF, not here: it defaults to false, which required_by counts as given.
 REQUIRED_BY = dict(
     kms_key_id=["source_db_cluster_snapshot_identifier"],
     source_region=["source_db_cluster_snapshot_identifier"],
 )
+REQUIRED_IF = [
+    ("copy_tags", True, ("source_db_cluster_snapshot_identifier",)),
+]
 
 
 def main():
@@ -405,6 +407,7 @@ def main():
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("db_cluster_identifier", "source_db_cluster_snapshot_identifier")],
         required_by=REQUIRED_BY,
+        required_if=REQUIRED_IF,
         supports_check_mode=True,
     )
     try:
