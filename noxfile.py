@@ -59,6 +59,7 @@ MATRIX = {
              "units": ["tests/unit/plugins/module_utils", "tests/unit/plugins/modules"], "targets": []},
 }
 
+
 class Steps:
     """Runs a session's independent checks one after another and fails the session at the end, naming each one
     that failed, so that one failure does not hide the others."""
