@@ -2,9 +2,9 @@
 # Copyright: (c) 2026, graphops engineers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pure logic of the snapshot_rotation role of 1.0.0: its input checks, new identifiers and retention plan.
+"""Filters for a snapshot rotation written as tasks: its input checks, new identifiers and retention plan (pure).
 
-Deprecated (meta/runtime.yml), removed in 2.0.0: the role now runs neptune_cluster_snapshot_rotation.
+Deprecated (meta/runtime.yml), removed in 2.0.0: neptune_cluster_snapshot_rotation does all of this.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .validation import InvalidInput
 from .validation import SnapshotSource
 from .validation import check_wait_timeout
 from .validation import normalize_identifier
@@ -38,13 +37,6 @@ class SnapshotRequest:
 def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
     """Validate the module's parameters; raises InvalidInput before any AWS call."""
     cluster_id = params.get("db_cluster_identifier")
-    # kms_key_id and source_region are required_by the source in the argument spec; copy_tags defaults
-    # to false, which required_by would count as given, so it is checked here.
-    if params.get("source_db_cluster_snapshot_identifier") is None and params.get("copy_tags"):
-        raise InvalidInput(
-            f"copy_tags {params['copy_tags']!r} is only used to copy a snapshot: "
-            "give source_db_cluster_snapshot_identifier too, or leave it out"
-        )
     return SnapshotRequest(
         snapshot_id=normalize_identifier(params["db_cluster_snapshot_identifier"], "db_cluster_snapshot_identifier"),
         cluster_id=None if cluster_id is None else normalize_identifier(cluster_id, "db_cluster_identifier"),

@@ -13,8 +13,9 @@ short_description: Create, copy, tag, share, wait for and delete Amazon Neptune 
 description:
   - Makes sure a manual Amazon Neptune DB cluster snapshot exists with the given tags and sharing, or does not exist.
   - Checks for the snapshot first; creates it from a cluster, or copies it from another snapshot (also from another
-    region, with a KMS key), with its tags in the same call, only when it is absent.
-    An identical re-run makes two read calls (three when it manages sharing) and changes nothing.
+    region, with a KMS key), with its tags, only when it is absent. An identical re-run changes nothing.
+  - The calls it makes, how it waits and retries, and what it relies on in botocore are described in
+    docs/internals.md in the collection's repository.
   - Manages Neptune only. The Neptune API shares its endpoint with RDS and DocumentDB, so their clusters and
     snapshots are visible to it; the module refuses to snapshot them, change them or delete them.
   - Never deletes automated snapshots, and never touches a snapshot taken from another cluster than O(db_cluster_identifier).
@@ -36,12 +37,10 @@ options:
     description:
       - The Neptune DB cluster to snapshot. Required to create a snapshot.
       - When the cluster copies its tags to snapshots (C(CopyTagsToSnapshot)), a new snapshot starts with the
-        cluster's tags and O(tags) then apply as usual; the module reads them back, so a re-run changes nothing.
-      - A cluster in a status it does not leave by itself (such as V(stopped), V(deleting), V(migration-failed),
-        V(incompatible-*) or V(inaccessible-encryption-credentials*)) is refused at once. One busy in a status that
-        passes by itself (such as V(backing-up), V(modifying), V(maintenance) or V(upgrading)) is retried (see
-        O(wait_timeout)); in a status the module does not know, AWS's first answer stands. The lists follow AWS's
-        documented DB cluster statuses (see the collection's docs/aws-fidelity.md).
+        cluster's tags and O(tags) then apply as usual.
+      - A cluster in a status it does not leave by itself (such as V(stopped) or V(migration-failed)) is refused at
+        once; one busy in a status that passes by itself (such as V(backing-up) or V(modifying)) is retried until
+        O(wait_timeout). The full lists are in docs/aws-fidelity.md in the collection's repository.
       - When the snapshot exists and was taken from another cluster, the task fails and changes nothing,
         with O(state=present) and O(state=absent) alike.
     type: str
@@ -60,9 +59,7 @@ options:
     aliases: ['source_id']
   source_region:
     description:
-      - The region of the source snapshot, for a cross-region copy. AWS finds the source by its ARN; botocore also
-        sends a presigned URL signed for the source region (C(PreSignedUrl), which botocore's neptune service model
-        calls not currently supported).
+      - The region of the source snapshot, for a cross-region copy.
       - Defaults to the region in the source's ARN; when both are given they must agree. Requires
         O(source_db_cluster_snapshot_identifier).
     type: str
@@ -70,18 +67,15 @@ options:
     description:
       - The KMS key (ID, ARN or alias of this region) to encrypt the copy with. Requires
         O(source_db_cluster_snapshot_identifier).
-      - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
-        from another account; the module refuses such a copy without it before calling AWS when the source reports
-        C(SnapshotType) V(shared) or V(public) or is named by its ARN (what AWS reports for a shared snapshot is not
-        documented; one not recognised is refused by AWS instead, and nothing is copied). An unencrypted snapshot
-        cannot be encrypted by copying it, so the module refuses O(kms_key_id) for an unencrypted source.
+      - Required to copy an encrypted snapshot across regions, or one shared from another account; such a copy
+        without it is refused and nothing is copied.
+      - Refused for an unencrypted source, which cannot be encrypted by copying it.
     type: str
   copy_tags:
     description:
       - Give a new copy the tags of its source. O(tags) then apply as usual, so with O(purge_tags=true) and O(tags)
         given the copy ends with exactly O(tags).
-      - The tags of a source given as an ARN (perhaps of another account) are not read beforehand, so check mode
-        cannot predict them; the real run reads the copy's tags back.
+      - Check mode cannot predict the tags of a source given as an ARN.
       - Only used when the copy is made; an existing snapshot's tags are reconciled with O(tags) like any other.
     type: bool
     default: false
@@ -117,7 +111,7 @@ options:
     default: present
   wait:
     description:
-      - Wait until the snapshot is V(available) (O(state=present)) or gone (O(state=absent)), polling every 5 seconds.
+      - Wait until the snapshot is V(available) (O(state=present)) or gone (O(state=absent)).
       - A run that finds the snapshot still being created waits for it too. With O(state=absent), a snapshot still
         being created is waited for until it is available, since AWS deletes only available snapshots; one being
         copied is deleted at once, which cancels the copy; one already being deleted is left to finish.
@@ -125,28 +119,23 @@ options:
         fails, naming the status (re-run it once the snapshot is gone); with O(wait) the module waits until it is
         gone, then creates it as asked.
       - Check mode never waits.
-      - A snapshot that turns V(failed) (or another status of botocore's snapshot waiter's failure set, such as
-        V(deleted), V(deleting), V(incompatible-restore) or V(incompatible-parameters)), or that is not there by
-        O(wait_timeout), fails the task with its last status and progress. Any other status (such as a queued
-        copy's) is polled until O(wait_timeout).
+      - A snapshot that turns V(failed) (or another status it cannot become available from), or that is not
+        there by O(wait_timeout), fails the task with its last status and progress.
     type: bool
     default: false
   wait_timeout:
     description:
       - How many seconds to wait with O(wait=true).
-      - Also how long a busy cluster (InvalidDBClusterStateFault) is retried on create, and how long sharing a new
-        snapshot waits for it, whatever O(wait) says. These retries and waits share this one budget, so a task
-        ends within O(wait_timeout) plus one poll interval.
+      - Also how long a busy cluster is retried on create, and how long sharing a new snapshot waits for it,
+        whatever O(wait) says. These share the one budget, so a task ends within about O(wait_timeout).
     type: int
     default: 1200
 notes:
   - Check mode makes read calls only and returns the facts the snapshot is predicted to have.
   - Diff mode shows whether the snapshot exists, its identifier, its cluster, its tags and (when managed) the
-    accounts it is shared with, before and after. With O(state=absent) the tags are not read (a delete costs two
-    calls, describe and delete), so the diff's C(before) has no C(tags).
+    accounts it is shared with, before and after. With O(state=absent) the diff's C(before) has no C(tags).
   - "Tag keys and values are checked before any call by AWS's own rule: keys of 1 to 128 and values of 0 to 256
-    characters, neither starting with V(aws:) or V(rds:), of Unicode letters, numbers and spaces and V(_ . : / = + - @)
-    (the RDS endpoint that serves Neptune takes V(@), which the Neptune reference page leaves out)."
+    characters, neither starting with V(aws:) or V(rds:), of Unicode letters, numbers and spaces and V(_ . : / = + - @)."
   - The module is in the action group C(graphops.neptune.aws), so C(module_defaults) for
     C(group/graphops.neptune.aws) can set the region, endpoint and credentials for it.
 extends_documentation_fragment:
@@ -317,17 +306,14 @@ db_cluster_snapshot:
     kms_key_id:
       description:
         - The KMS key of an encrypted snapshot, as AWS reports it (the key's ARN).
-        - In check mode, a copy's key is predicted only when it is known as AWS will report it (the source's key,
-          or O(kms_key_id) given as a key ARN); an alias or a key ID given as O(kms_key_id) is left out.
+        - In check mode, left out for a copy whose O(kms_key_id) is an alias or a key ID.
       returned: when AWS reports it
       type: str
       sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab
     db_cluster_snapshot_arn:
       description:
         - The snapshot's ARN.
-        - In check mode, predicted from the cluster's or the source's ARN (partition and account) and the module's
-          region. Not predicted for a copy of a snapshot another account shares, whose ARN would need this account's
-          ID (one more call).
+        - In check mode, predicted; left out for a copy of a snapshot another account shares.
       returned: when the snapshot exists or is about to
       type: str
       sample: arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-before-upgrade
@@ -392,12 +378,14 @@ ARGUMENT_SPEC = dict(
 )
 
 
-# Copy-only options. copy_tags is not here: it defaults to false, which required_by counts as given,
-# so build_request refuses copy_tags=true without a source instead.
+# Copy-only options. copy_tags is in REQUIRED_IF, not here: it defaults to false, which required_by counts as given.
 REQUIRED_BY = dict(
     kms_key_id=["source_db_cluster_snapshot_identifier"],
     source_region=["source_db_cluster_snapshot_identifier"],
 )
+REQUIRED_IF = [
+    ("copy_tags", True, ("source_db_cluster_snapshot_identifier",)),
+]
 
 
 def main():
@@ -405,6 +393,7 @@ def main():
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("db_cluster_identifier", "source_db_cluster_snapshot_identifier")],
         required_by=REQUIRED_BY,
+        required_if=REQUIRED_IF,
         supports_check_mode=True,
     )
     try:

@@ -14,13 +14,10 @@ description:
   - Lists the Amazon Neptune DB cluster snapshots that match the filters, with their tags, oldest first.
   - Returns Neptune snapshots only. The Neptune API shares its endpoint with RDS and DocumentDB and also answers
     with their snapshots; they are left out.
-  - Follows the API's pages (100 snapshots a page) to the last one, so any number of snapshots is returned.
-  - Takes each snapshot's tags from the listing when AWS includes them in it (a C(TagList), which the listing is
-    read with the RDS API's model to keep; the Neptune API serves the same answers from the same endpoint).
-    The tags of a snapshot whose listing entry has none are read with one call per snapshot, and sharing, if
-    asked, with one call per manual snapshot; these calls are made by a small bounded pool of threads.
-    Throttled calls are retried with backoff.
+  - Returns every snapshot that matches, however many there are.
   - Lists with the C(rds:DescribeDBClusterSnapshots) IAM action, as the Neptune API does.
+  - How it reads the listing, the tags and the sharing, and what that costs in calls, is described in
+    docs/internals.md in the collection's repository.
 author:
   - graphops engineers (@graphops)
 options:
@@ -61,20 +58,19 @@ options:
     default: false
   tags:
     description:
-      - Only snapshots carrying all of these tags, with these values. The snapshots' tags are checked (and
-        returned), whatever O(include_tags) says; they are read as with O(include_tags).
+      - Only snapshots carrying all of these tags, with these values. The snapshots' tags are then returned too,
+        whatever O(include_tags) says.
       - Keys and values are checked with the same rules as the tags of M(graphops.neptune.neptune_cluster_snapshot).
     type: dict
   include_tags:
     description:
-      - Return each snapshot's tags as RV(db_cluster_snapshots[].tags), taken from the listing when AWS includes
-        them there, else read with one call per snapshot.
+      - Return each snapshot's tags as RV(db_cluster_snapshots[].tags).
     type: bool
     default: true
   include_shared_accounts:
     description:
-      - Read which accounts each snapshot is shared with and return them as RV(db_cluster_snapshots[].shared_accounts).
-        One call per manual snapshot.
+      - Return the accounts each snapshot is shared with as RV(db_cluster_snapshots[].shared_accounts).
+        This costs one more API call per manual snapshot.
     type: bool
     default: false
 notes:
@@ -210,10 +206,9 @@ db_cluster_snapshots:
         sample: amazon-license
       snapshot_type:
         description:
-          - The type AWS reports. V(manual) or V(automated) for the account's own snapshots (AWS Backup's recovery points
-            are expected to report V(manual), as AWS documents for Aurora).
-          - For snapshots shared with the account, whatever AWS reports; the API documents V(shared) and V(public) only
-            as values to ask for.
+          - The type AWS reports. V(manual) or V(automated) for the account's own snapshots.
+          - For AWS Backup's recovery points and snapshots shared with the account, whatever AWS reports (what it
+            documents is in docs/aws-fidelity.md in the collection's repository).
         returned: always
         type: str
         sample: manual

@@ -23,9 +23,8 @@ description:
     AWS Backup's, hand-made ones (tagged or not, copies with copied tags included), another rotation's, another
     region's rotation's and other engines' are never pruned. The snapshot this run made and the newest available
     one are never pruned, nor a snapshot whose copy is still on its way to the DR region.
-  - Lists each region once (manual Neptune snapshots only, 100 a call) and reads the clusters with one call per
-    100 Neptune clusters; creates, copies and deletes side by side (8 at a time, within a share of the
-    account's API rate); waits for many snapshots with one listing every 5 seconds.
+  - Works on many clusters side by side, with few API calls and within a share of the account's API rate (see
+    docs/internals.md in the collection's repository).
   - When the manual snapshot quota refuses a snapshot or a copy, prunes first what the rules would prune once
     tonight's snapshot exists and tries again, once. Never deletes other snapshots to make room.
   - A cluster's failure (missing, not Neptune, in a status that does not pass, busy past O(wait_timeout), a copy
@@ -115,8 +114,8 @@ notes:
     C(rds:CreateDBClusterSnapshot), C(rds:AddTagsToResource), C(rds:DeleteDBClusterSnapshot), and with a DR region
     C(rds:CopyDBClusterSnapshot) there (plus C(kms:CreateGrant) and C(kms:DescribeKey) on its key for encrypted
     copies). Check mode needs the read actions only.
-  - Snapshots made by the C(snapshot_rotation) role of version 1.0.0 carry no region tag, so this module never
-    prunes them; delete them by hand once they are no longer needed.
+  - Snapshots tagged C(graphops.neptune/rotation) without the region tags the module sets (such as those the
+    C(snapshot_rotation) role of version 1.0.0 made) are never pruned; delete them by hand when they are not needed.
 """
 
 EXAMPLES = r"""

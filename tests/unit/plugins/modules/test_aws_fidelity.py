@@ -554,12 +554,16 @@ def test_11_copy_only_options_are_required_by_the_source_in_the_argument_spec(st
     assert snapshot_module.REQUIRED_BY[option] == ["source_db_cluster_snapshot_identifier"]
 
 
-def test_11_copy_tags_true_without_a_source_is_still_refused_by_name(stubbed, run_module):
+def test_11_copy_tags_true_without_a_source_is_required_if_in_the_argument_spec(stubbed, run_module):
     """copy_tags has a default (false), which required_by would treat as given on every task."""
     client, _stubber, calls = stubbed
     result = run(run_module, client, id="snap", cluster_id="graph", copy_tags=True)
-    assert result["failed"] and "copy_tags True is only used to copy" in result["msg"] and calls == []
+    assert result["failed"] and calls == []
+    assert "copy_tags is True but all of the following are missing: source_db_cluster_snapshot_identifier" in (
+        result["msg"]
+    )
     assert "copy_tags" not in snapshot_module.REQUIRED_BY
+    assert ("copy_tags", True, ("source_db_cluster_snapshot_identifier",)) in snapshot_module.REQUIRED_IF
 
 
 def test_11_options_state_absent_ignores_are_warned_about(stubbed, run_module, aws_answers):
