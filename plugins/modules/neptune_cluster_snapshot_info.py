@@ -13,7 +13,8 @@ short_description: List and inspect Amazon Neptune DB cluster snapshots
 description:
   - Lists the Amazon Neptune DB cluster snapshots that match the filters, with their tags, oldest first.
   - Returns Neptune snapshots only. The Neptune API shares its endpoint with RDS and DocumentDB and also answers
-    with their snapshots; they are left out.
+    with their snapshots; the listing asks for Neptune ones only (the C(engine) filter), so theirs cost no pages,
+    and any that come anyway are left out.
   - Follows the API's pages (100 snapshots a page) to the last one, so any number of snapshots is returned.
   - Takes each snapshot's tags from the listing when AWS includes them in it (a C(TagList), which the listing is
     read with the RDS API's model to keep; the Neptune API serves the same answers from the same endpoint).
