@@ -562,6 +562,16 @@ def test_cluster_tags_copied_by_aws_are_predicted_and_reported(tagged_cluster, r
     assert not again["changed"] and again["db_cluster_snapshot"]["tags"] == {"team": "db"}
 
 
+def test_create_with_tags_from_a_cluster_that_copies_tags_costs_four_calls(tagged_cluster, run_module):
+    """The task's tags decide (purge_tags): the cluster's tags are not read; the snapshot's are read back once."""
+    client, raw, calls = tagged_cluster
+    created = run(run_module, client, id="snap", cluster_id="copying", tags={"env": "prod"})
+    assert created["changed"] and created["db_cluster_snapshot"]["tags"] == {"env": "prod"}
+    assert calls == [DESCRIBE, CLUSTER, CREATE, TAGS]
+    arn = created["db_cluster_snapshot"]["db_cluster_snapshot_arn"]
+    assert raw.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "env", "Value": "prod"}]
+
+
 def test_empty_tags_on_a_cluster_that_copies_tags_end_with_none_and_stay_idempotent(tagged_cluster, run_module):
     client, raw, _calls = tagged_cluster
     created = run(run_module, client, id="snap", cluster_id="copying", tags={})
