@@ -35,7 +35,6 @@ from .validation import MAX_TAGS_PER_RESOURCE
 from .waiting import wait_for_snapshot
 
 
-
 def read_snapshot_for_plan(api, request):
     """The current snapshot with its tags (and sharing, when the task manages it).
 

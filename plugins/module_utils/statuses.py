@@ -25,6 +25,7 @@ def neptune_engine_filters() -> list:
     """
     return [{"Name": "engine", "Values": [NEPTUNE_ENGINE]}]
 
+
 MANUAL = "manual"
 AUTOMATED = "automated"
 SNAPSHOT_TYPES = (AUTOMATED, MANUAL, "shared", "public")

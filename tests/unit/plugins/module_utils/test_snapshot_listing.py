@@ -118,8 +118,8 @@ def test_unknown_snapshot_type_is_refused_by_the_argument_spec():
 
 def test_cluster_and_type_filters_go_to_the_api():
     built = request(db_cluster_identifier="graph", snapshot_type="shared", include_shared=True)
-    assert describe_request(built) == {**NEPTUNE_ONLY, "DBClusterIdentifier": "graph", "SnapshotType": "shared",
-                                      "IncludeShared": True}
+    assert describe_request(built) == {
+        **NEPTUNE_ONLY, "DBClusterIdentifier": "graph", "SnapshotType": "shared", "IncludeShared": True}
 
 
 def test_shared_and_public_flags_without_a_type():
