@@ -28,7 +28,7 @@ from .rotation_marks import may_be_rotation_snapshot
 from .snapshot_api import (ALREADY_EXISTS, BUSY_CLUSTER, QUOTA_EXCEEDED, SNAPSHOT_NOT_FOUND_CODES, error_code,
                            module_client, snapshot_facts)
 from .snapshot_listing_api import DEFAULT_WORKERS, bounded_map, every_page
-from .statuses import MANUAL, NEPTUNE_ENGINE
+from .statuses import MANUAL, NEPTUNE_ENGINE, neptune_engine_filters
 
 BUSY, QUOTA, COPY_LIMIT, EXISTS, GONE, OTHER = "busy", "quota", "copy-limit", "exists", "gone", "other"
 # AWS answers a copy past the copy limit with the quota's code; only its message tells them apart
@@ -38,7 +38,6 @@ COPY_LIMIT_WORD = "copy"
 # shared with every other tool): a burst of this many calls, then this many a second.
 BURST = 100
 RATE = 10.0
-ENGINE_FILTER = {"Name": "engine", "Values": [NEPTUNE_ENGINE]}
 
 
 class RotationCallError(Exception):
@@ -108,7 +107,7 @@ class RegionApi:
     def describe_clusters(self) -> dict:
         """{identifier (lowercase): DescribeDBClusters entry} of every Neptune cluster of the region."""
         found = self._pages(f"describe the Neptune DB clusters of {self.region}", "describe_db_clusters",
-                            "DBClusters", Filters=[ENGINE_FILTER])
+                            "DBClusters", Filters=neptune_engine_filters())
         return {c["DBClusterIdentifier"].lower(): c for c in found if c.get("Engine") == NEPTUNE_ENGINE}
 
     def list_snapshots(self, clusters, rotation: str, known_tags: dict | None = None) -> dict:
@@ -116,7 +115,7 @@ class RegionApi:
         tags: from the listing's TagList, from known_tags, or read (a bounded pool, one call each)."""
         found = self._pages(f"list the manual Neptune DB cluster snapshots of {self.region}",
                             "describe_db_cluster_snapshots", "DBClusterSnapshots",
-                            SnapshotType=MANUAL, Filters=[ENGINE_FILTER])
+                            SnapshotType=MANUAL, Filters=neptune_engine_filters())
         listing = {}
         for api_snapshot in found:
             facts = snapshot_facts({k: v for k, v in api_snapshot.items() if k != "TagList"})

@@ -31,10 +31,8 @@ from .statuses import cluster_busy_passes
 from .waiting import ABSENT
 from .waiting import Deadline
 from .waiting import call_while_busy
+from .validation import MAX_TAGS_PER_RESOURCE
 from .waiting import wait_for_snapshot
-
-# AWS allows at most this many tags on a resource.
-MAX_TAGS_PER_RESOURCE = 50
 
 
 def read_snapshot_for_plan(api, request):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .statuses import AUTOMATED
 from .statuses import NEPTUNE_ENGINE
+from .statuses import neptune_engine_filters
 from .timestamps import create_time
 from .validation import InvalidInput
 from .validation import is_automated
@@ -83,8 +84,10 @@ def describe_request(request: ListingRequest) -> dict:
 
     AWS refuses a snapshot identifier together with a cluster identifier, so with
     both only the snapshot is asked for and the cluster is checked in keep().
+    The engine filter spares the pages of other engines' snapshots (the rds model documents it for this
+    call); keep() still checks each answer's engine.
     """
-    parameters: dict = {}
+    parameters: dict = {"Filters": neptune_engine_filters()}
     if request.snapshot_id is not None:
         parameters["DBClusterSnapshotIdentifier"] = request.snapshot_id
     elif request.cluster_id is not None:
@@ -107,7 +110,8 @@ def describe_request(request: ListingRequest) -> dict:
 def keep(request: ListingRequest, api_snapshot: dict) -> bool:
     """Whether an answer of DescribeDBClusterSnapshots is one the task asked for.
 
-    The endpoint also answers with RDS and DocumentDB snapshots: only Neptune ones are kept.
+    The endpoint also answers with RDS and DocumentDB snapshots: only Neptune ones are kept, whether or not
+    the answer honoured the request's engine filter.
     """
     if api_snapshot.get("Engine") != NEPTUNE_ENGINE:
         return False

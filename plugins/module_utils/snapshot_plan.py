@@ -91,18 +91,24 @@ def check_existing_snapshot(request: SnapshotRequest, snapshot: dict) -> None:
             f"not from cluster {request.cluster_id!r}; nothing was changed"
         )
     reported_source = snapshot.get("source_db_cluster_snapshot_arn")
-    if request.source is not None and reported_source and not _same_source(request.source, reported_source):
+    if request.source is not None and reported_source and not _same_source(
+        request.source, reported_source, snapshot.get("db_cluster_snapshot_arn")
+    ):
         raise Refused(
             f"Snapshot {snapshot_id!r} exists but was copied from {reported_source!r}, "
             f"not from {request.source.reference!r}; nothing was changed"
         )
 
 
-def _same_source(source: SnapshotSource, reported_arn: str) -> bool:
+def _same_source(source: SnapshotSource, reported_arn: str, copy_arn: str | None) -> bool:
+    """Whether the source a copy reports (an ARN) is the task's, compared whole, never by a part of the name."""
     if source.arn is not None:
         return reported_arn.lower() == source.arn.lower()
-    # Given as an identifier: a snapshot of this region and account, so the ARN's last part decides.
-    return reported_arn.lower().rpartition(":cluster-snapshot:")[2] == source.identifier
+    # Given as an identifier: a snapshot of this region and account, the copy's own (its ARN up to the name),
+    # named exactly so.
+    where, _sep, name = reported_arn.lower().rpartition(":cluster-snapshot:")
+    own = (copy_arn or "").lower().rpartition(":cluster-snapshot:")[0]
+    return name == source.identifier and (not own or where == own)
 
 
 def check_source_cluster(request: SnapshotRequest, cluster: dict | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .validation import MAX_TAGS_PER_RESOURCE
 from .validation import SnapshotSource
 from .validation import check_wait_timeout
 from .validation import normalize_identifier
@@ -41,7 +42,7 @@ def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
         snapshot_id=normalize_identifier(params["db_cluster_snapshot_identifier"], "db_cluster_snapshot_identifier"),
         cluster_id=None if cluster_id is None else normalize_identifier(cluster_id, "db_cluster_identifier"),
         state=params.get("state", "present"),
-        tags=normalize_tags(params.get("tags")),
+        tags=normalize_tags(params.get("tags"), MAX_TAGS_PER_RESOURCE),
         purge_tags=params.get("purge_tags", True),
         wait=params.get("wait", False),
         wait_timeout=check_wait_timeout(params.get("wait_timeout", 1200)),

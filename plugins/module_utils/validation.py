@@ -75,8 +75,13 @@ def _tag_text_problem(text: str, max_length: int, min_length: int) -> str | None
     return None
 
 
-def normalize_tags(tags) -> dict[str, str] | None:
-    """Check tags as AWS does (strings, lengths, reserved prefixes, characters); return them with string values.
+# AWS allows at most this many tags on a resource: a task asking for more can never succeed.
+MAX_TAGS_PER_RESOURCE = 50
+
+
+def normalize_tags(tags, limit: int | None = None) -> dict[str, str] | None:
+    """Check tags as AWS does (strings, lengths, reserved prefixes, characters, and at most `limit` of them when
+    they are a resource's); return them with string values.
 
     None (tags not given) stays None: the caller then leaves the tags alone.
     """
@@ -85,6 +90,8 @@ def normalize_tags(tags) -> dict[str, str] | None:
     if not isinstance(tags, dict):
         raise InvalidInput(f"tags must be a dictionary of key: value, got {tags!r}")
     problems = []
+    if limit is not None and len(tags) > limit:
+        problems.append(f"{len(tags)} tags given, AWS allows at most {limit} on a snapshot")
     normalized = {}
     for key, value in tags.items():
         if not isinstance(key, str):

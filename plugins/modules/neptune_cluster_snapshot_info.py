@@ -13,7 +13,7 @@ short_description: List and inspect Amazon Neptune DB cluster snapshots
 description:
   - Lists the Amazon Neptune DB cluster snapshots that match the filters, with their tags, oldest first.
   - Returns Neptune snapshots only. The Neptune API shares its endpoint with RDS and DocumentDB and also answers
-    with their snapshots; they are left out.
+    with their snapshots; the listing asks for Neptune ones only, and any that come anyway are left out.
   - Returns every snapshot that matches, however many there are.
   - Lists with the C(rds:DescribeDBClusterSnapshots) IAM action, as the Neptune API does.
   - How it reads the listing, the tags and the sharing, and what that costs in calls, is described in

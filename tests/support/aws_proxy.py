@@ -124,6 +124,12 @@ and ignores both. The proxy pages moto's answer itself, after moto has applied t
     that Marker gets the items after that ARN, so a paging client sees every item once even when items
     come and go between its pages;
   - MaxRecords and Marker are not forwarded (moto would ignore them; a moto that honoured them would page twice).
+The `engine` filter (Filters: Name=engine; the rds model documents it for both listings, the neptune model
+for DescribeDBClusters only and calls DescribeDBClusterSnapshots' Filters "not currently supported") is
+forwarded, and moto applies it, except to SnapshotType=shared, which moto answers with every engine's shared
+snapshots whatever the filters. The proxy drops the items whose <Engine> the filter does not name from the
+whole answer before it pages it, as AWS filters before it pages: a listing with the filter costs the pages of
+the matching items only (an inference: AWS documents the filter, not how it pages with it).
 Status rules are applied to the page, so a status is used up only by an answer that shows its snapshot;
 a `deleting` snapshot's count goes down with every describe that would show it, on its page or not.
 
@@ -598,6 +604,29 @@ def without_paging(action, body, content_type):
     return body if len(kept) == len(pairs) else urllib.parse.urlencode(kept).encode("utf-8")
 
 
+def engine_filter(params):
+    """The engine names a request's Filters name (Filters.Filter.N.Name=engine, its Values.Value.M), or None."""
+    names = {m.group(1) for k, v in params.items()
+             for m in [re.match(r"^Filters\.(?:\w+\.)?(\d+)\.Name$", k)] if m and v and v[0] == "engine"}
+    if not names:
+        return None
+    return {v[0] for k, v in params.items()
+            for m in [re.match(r"^Filters\.(?:\w+\.)?(\d+)\.Values\.(?:\w+\.)?\d+$", k)] if m and m.group(1) in names}
+
+
+def filter_engines(action, params, answer):
+    """A listing answer without the items of engines the request's engine filter leaves out (moto leaves
+    other engines' shared snapshots in); the answer as it is without such a filter."""
+    engines = engine_filter(params) if action in PAGED_ACTIONS else None
+    if engines is None:
+        return answer
+    item = PAGED_ACTIONS[action][1]
+    text = answer.decode("utf-8", "replace")
+    kept = re.sub(r"<%s>.*?</%s>" % (item, item),
+                  lambda m: m.group(0) if _field(m.group(0), "Engine") in engines else "", text, flags=re.S)
+    return kept.encode("utf-8") if kept != text else answer
+
+
 def page_answer(action, params, answer):
     """One page of a listing answer moto gave whole: the items (ordered by ARN) after the request's Marker,
     at most MaxRecords (default 100) of them, and a <Marker> when more remain."""
@@ -776,7 +805,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 call["synthesized"] = DELETING
                 headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", "text/xml")]
         if status == 200 and action in PAGED_ACTIONS:
-            answer = page_answer(action, params, answer)
+            answer = page_answer(action, params, filter_engines(action, params, answer))
         if status == 200:
             region = self.region()
             answer = state.add_source_arns(action, answer)  # before create_time rules hide moto's time

@@ -14,3 +14,7 @@ ADD_TAGS = "AddTagsToResource"
 REMOVE_TAGS = "RemoveTagsFromResource"
 MODIFY = "ModifyDBClusterSnapshotAttribute"
 ATTRIBUTES = "DescribeDBClusterSnapshotAttributes"
+
+# What every listing of the info module and the rotation sends (the rds model's `engine` filter), written out
+# here rather than imported, so the tests hold the wire value.
+NEPTUNE_ONLY = {"Filters": [{"Name": "engine", "Values": ["neptune"]}]}

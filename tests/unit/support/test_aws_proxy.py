@@ -837,3 +837,43 @@ def test_clusters_are_paged_too(local_aws_info, proxy):
     assert [len(ids) for ids in answers] == [20, 20, 5]
     assert sorted(i for ids in answers for i in ids) == ["fleet-%02d" % n for n in range(45)]
     assert len(client.describe_db_clusters()["DBClusters"]) == 45 and "Marker" not in client.describe_db_clusters()
+
+
+def other_account(client, account="210987654321"):
+    """client, acting as another account on moto (its x-moto-account-id header)."""
+    client.meta.events.register("before-sign.rds.*", lambda request, **_: request.headers.__setitem__(
+        "x-moto-account-id", account))
+    return client
+
+
+def test_the_engine_filter_applies_to_shared_snapshots_too(local_aws_info, proxy):
+    """moto answers SnapshotType=shared with every engine's shared snapshots whatever the filters; AWS filters."""
+    region = "me-south-1"
+    theirs = other_account(regional(local_aws_info, region, "rds", url=local_aws_info["moto_url"]))
+    theirs.create_db_cluster(DBClusterIdentifier="their-graph", Engine="neptune")
+    theirs.create_db_cluster(DBClusterIdentifier="their-pg", Engine="aurora-postgresql", MasterUsername="admin",
+                             MasterUserPassword="password123")
+    for cluster in ("their-graph", "their-pg"):
+        theirs.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier=cluster + "-snap")
+        theirs.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=cluster + "-snap", AttributeName="restore",
+                                                    ValuesToAdd=["123456789012"])
+    direct, client = (regional(local_aws_info, region, "rds", url=local_aws_info["moto_url"]),
+                      regional(local_aws_info, region, "rds"))
+    engine = [{"Name": "engine", "Values": ["neptune"]}]
+    assert len(snapshot_ids(direct, SnapshotType="shared", Filters=engine)) == 2  # why the proxy filters
+    listed = client.describe_db_cluster_snapshots(SnapshotType="shared", Filters=engine)["DBClusterSnapshots"]
+    assert [(s["DBClusterSnapshotIdentifier"], s["Engine"]) for s in listed] == [("their-graph-snap", "neptune")]
+    assert len(snapshot_ids(client, SnapshotType="shared")) == 2  # no filter: every engine's
+    assert [c["action"] for c in proxy.calls()] == ["DescribeDBClusterSnapshots"] * 2
+
+
+def test_the_engine_filter_is_applied_before_paging(local_aws_info, proxy):
+    """250 Aurora snapshots and 3 Neptune ones: one page with the filter, three without (AWS filters, then pages)."""
+    region = "af-south-1"
+    made = fill_region(local_aws_info, region, 2, aurora=250)  # 2 manual + the automated one of each cluster
+    client = regional(local_aws_info, region, "rds")
+    engine = [{"Name": "engine", "Values": ["neptune"]}]
+    answers = snapshot_pages(client, Filters=engine)
+    assert len(answers) == 1 and sorted(answers[0][0])[:2] == ["paged-0000", "paged-0001"] and len(answers[0][0]) == 3
+    assert len(snapshot_pages(client)) == 3 and len(made) == 254
+    assert [c["action"] for c in proxy.calls()] == ["DescribeDBClusterSnapshots"] * 4

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.graphops.neptune.plugins.filter.rotation import FilterModule
@@ -119,9 +121,29 @@ def test_new_snapshot_ids_lowercase_utc_timestamp():
         new_snapshot_ids(["b"], "nightly", "now")
 
 
+FILTERS = {"rotation_delete_failures": delete_failures, "rotation_input_errors": input_errors,
+           "rotation_new_snapshot_ids": new_snapshot_ids, "rotation_plan": rotation_plan}
+COLLECTION = Path(__file__).resolve().parents[4]
+
+
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {
-        "rotation_delete_failures", "rotation_input_errors", "rotation_new_snapshot_ids", "rotation_plan"}
+    """Each name maps to its own function, is documented under its name, and is deprecated for 2.0.0 as
+    meta/runtime.yml's plugin_routing says (the role no longer uses them)."""
+    registered = FilterModule().filters()
+    assert set(registered) == set(FILTERS)
+    for name, function in registered.items():
+        assert callable(function) and function is FILTERS[name], name
+        documentation = yaml.safe_load((COLLECTION / "plugins" / "filter" / f"{name}.yml").read_text())
+        assert documentation["DOCUMENTATION"]["name"] == name
+    runtime = yaml.safe_load((COLLECTION / "meta" / "runtime.yml").read_text())
+    routing = runtime["plugin_routing"]["filter"]
+    assert set(routing) == set(FILTERS)
+    for name, route in routing.items():
+        assert set(route) == {"deprecation"}, name  # deprecated, not redirected or removed
+        assert route["deprecation"]["removal_version"] == "2.0.0"
+        assert "neptune_cluster_snapshot_rotation" in route["deprecation"]["warning_text"]
+    version = yaml.safe_load((COLLECTION / "galaxy.yml").read_text())["version"]
+    assert int(version.split(".")[0]) < 2  # removal_version is still ahead
 
 
 def test_delete_failures_name_snapshot_cluster_region_and_reason():

@@ -16,6 +16,7 @@ from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_listing 
 from ansible_collections.graphops.neptune.plugins.module_utils.statuses import SNAPSHOT_TYPES
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as info_module
+from ansible_collections.graphops.neptune.tests.unit.api_operations import NEPTUNE_ONLY
 
 SHARED_ARN = "arn:aws:rds:us-east-1:210987654321:cluster-snapshot:Their-Snap"
 
@@ -35,7 +36,7 @@ def test_no_filters_lists_everything_with_tags():
     built = request()
     assert (built.snapshot_id, built.cluster_id, built.snapshot_type, built.tags) == (None, None, None, None)
     assert built.include_tags is True and built.needs_tags is True
-    assert describe_request(built) == {}
+    assert describe_request(built) == NEPTUNE_ONLY
 
 
 def test_identifiers_are_lowercased():
@@ -65,6 +66,7 @@ def test_automated_snapshot_identifier_is_accepted_and_asks_for_that_type():
     built = request(db_cluster_snapshot_identifier="RDS:Graph-2026-11-27-03-00")
     assert built.snapshot_id == "rds:graph-2026-11-27-03-00"
     assert describe_request(built) == {
+        **NEPTUNE_ONLY,
         "DBClusterSnapshotIdentifier": "rds:graph-2026-11-27-03-00",
         "SnapshotType": "automated",
     }
@@ -116,11 +118,13 @@ def test_unknown_snapshot_type_is_refused_by_the_argument_spec():
 
 def test_cluster_and_type_filters_go_to_the_api():
     built = request(db_cluster_identifier="graph", snapshot_type="shared", include_shared=True)
-    assert describe_request(built) == {"DBClusterIdentifier": "graph", "SnapshotType": "shared", "IncludeShared": True}
+    assert describe_request(built) == {
+        **NEPTUNE_ONLY, "DBClusterIdentifier": "graph", "SnapshotType": "shared", "IncludeShared": True}
 
 
 def test_shared_and_public_flags_without_a_type():
     assert describe_request(request(include_shared=True, include_public=True)) == {
+        **NEPTUNE_ONLY,
         "IncludeShared": True,
         "IncludePublic": True,
     }
@@ -129,7 +133,7 @@ def test_shared_and_public_flags_without_a_type():
 def test_snapshot_and_cluster_together_ask_for_the_snapshot_only():
     # AWS refuses both at once: the cluster is checked on the answer instead.
     built = request(db_cluster_snapshot_identifier="snap", db_cluster_identifier="graph")
-    assert describe_request(built) == {"DBClusterSnapshotIdentifier": "snap"}
+    assert describe_request(built) == {**NEPTUNE_ONLY, "DBClusterSnapshotIdentifier": "snap"}
     assert keep(built, api_snapshot("snap", "graph"))
     assert not keep(built, api_snapshot("snap", "other"))
 

@@ -277,6 +277,42 @@ def test_existing_copy_from_the_same_source_reconciles_tags():
     assert plan.action == plan_mod.UPDATE and plan.tags_to_set == {"copy": "yes"}
 
 
+EAST = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:"
+WEST = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:"
+
+
+@pytest.mark.parametrize("source, reported", [
+    ("nightly", EAST + "a-nightly"),  # the same suffix: another snapshot
+    ("nightly", EAST + "nightly-2"),
+    ("a-nightly", EAST + "nightly"),
+    (WEST + "nightly", WEST + "a-nightly"),
+    (WEST + "nightly", EAST + "nightly"),  # the same name in another region
+    ("nightly", WEST + "nightly"),  # an identifier names a snapshot of the copy's own region...
+    ("nightly", "arn:aws:rds:us-east-1:210987654321:cluster-snapshot:nightly"),  # ...and account
+])
+def test_an_existing_copy_of_another_source_is_refused_however_alike_the_names(source, reported):
+    existing = snapshot(db_cluster_snapshot_identifier="copy", db_cluster_snapshot_arn=EAST + "copy",
+                        source_db_cluster_snapshot_arn=reported)
+    request = copy_request(source_db_cluster_snapshot_identifier=source,
+                           **({"kms_key_id": "alias/k"} if source.startswith(WEST) else {}))
+    with pytest.raises(Refused, match="was copied from"):
+        make_plan(request, existing)
+
+
+@pytest.mark.parametrize("source, reported", [
+    ("nightly", EAST + "nightly"),
+    ("Nightly", EAST + "nightly"),
+    (EAST + "nightly", EAST + "nightly"),
+    (WEST + "nightly", WEST + "nightly"),
+])
+def test_an_existing_copy_of_the_same_source_is_kept(source, reported):
+    existing = snapshot(db_cluster_snapshot_identifier="copy", db_cluster_snapshot_arn=EAST + "copy",
+                        source_db_cluster_snapshot_arn=reported, tags={})
+    request = copy_request(source_db_cluster_snapshot_identifier=source,
+                           **({"kms_key_id": "alias/k"} if source.startswith(WEST) else {}))
+    assert make_plan(request, existing).action == plan_mod.NOTHING
+
+
 def test_existing_copy_compared_by_arn():
     arn = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly"
     existing = snapshot(source_db_cluster_snapshot_arn=arn.upper().replace("ARN:AWS:RDS", "arn:aws:rds"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import MAX_TAGS_PER_RESOURCE
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import SnapshotSource
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import check_wait_timeout
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
@@ -223,3 +224,11 @@ def test_bad_shared_accounts_name_the_value_and_the_rule(accounts, allow_public,
 def test_twenty_accounts_and_public_are_allowed():
     accounts = [f"{n:012d}" for n in range(20)] + ["all"]
     assert len(normalize_shared_accounts(accounts, True)) == 21
+
+
+def test_at_most_fifty_tags_when_they_are_a_resources():
+    fifty = {f"k{n:02d}": "v" for n in range(50)}
+    assert normalize_tags(fifty, MAX_TAGS_PER_RESOURCE) == fifty
+    with pytest.raises(InvalidInput, match="51 tags given, AWS allows at most 50 on a snapshot"):
+        normalize_tags(dict(fifty, k50="v"), MAX_TAGS_PER_RESOURCE)
+    assert len(normalize_tags(dict(fifty, k50="v"))) == 51  # a filter's tags: no limit

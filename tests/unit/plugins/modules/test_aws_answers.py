@@ -14,6 +14,7 @@ from botocore import xform_name
 
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as snapshot_module
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_info as info_module
+from ansible_collections.graphops.neptune.tests.unit.api_operations import NEPTUNE_ONLY
 
 ACCOUNT = "210987654321"
 
@@ -57,7 +58,7 @@ def test_info_follows_every_marker_page_and_keeps_neptune_only(stubbed, run_modu
     pages = aws_answers.pages()
     marker = None
     for page in pages:
-        expected = {"MaxRecords": 100}
+        expected = {**NEPTUNE_ONLY, "MaxRecords": 100}
         if marker:
             expected["Marker"] = marker
         stubber.add_response("describe_db_cluster_snapshots", page, expected)
@@ -165,7 +166,7 @@ def test_every_modelled_error_of_the_info_module(stubbed, run_module, aws_answer
     if operation == "DescribeDBClusterSnapshots":
         aws_answers.add_error(stubber, operation, code)
     else:
-        stubber.add_response("describe_db_cluster_snapshots", snapshot_answer(aws_answers))
+        stubber.add_response("describe_db_cluster_snapshots", snapshot_answer(aws_answers), {**NEPTUNE_ONLY, "MaxRecords": 100})
         aws_answers.add_error(stubber, operation, code)
     args = {"include_tags": operation == "ListTagsForResource",
             "include_shared_accounts": operation == "DescribeDBClusterSnapshotAttributes"}

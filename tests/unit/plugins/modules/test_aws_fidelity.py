@@ -29,6 +29,7 @@ from ansible_collections.graphops.neptune.tests.unit.api_operations import CREAT
 from ansible_collections.graphops.neptune.tests.unit.api_operations import DELETE
 from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
 from ansible_collections.graphops.neptune.tests.unit.api_operations import MODIFY
+from ansible_collections.graphops.neptune.tests.unit.api_operations import NEPTUNE_ONLY
 from ansible_collections.graphops.neptune.tests.unit.api_operations import REMOVE_TAGS
 from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
 
@@ -102,7 +103,7 @@ def test_1_the_info_tag_filter_takes_an_at_sign(stubbed, run_module, aws_answers
     stubber.add_response(
         "describe_db_cluster_snapshots",
         {"DBClusterSnapshots": [aws_answers.snapshot("available")]},
-        {"DBClusterIdentifier": "graph", "MaxRecords": 100},
+        {**NEPTUNE_ONLY, "DBClusterIdentifier": "graph", "MaxRecords": 100},
     )
     queue_tags(stubber, {"owner": "alice@example.com"})
     result = run_info(run_module, client, cluster_id="graph", tags={"owner": "alice@example.com"})
@@ -196,7 +197,7 @@ def test_3_info_skips_a_snapshot_deleted_while_it_lists(stubbed, run_module, aws
     stubber.add_response(
         "describe_db_cluster_snapshots",
         {"DBClusterSnapshots": [aws_answers.snapshot("available"), kept]},
-        {"DBClusterIdentifier": "graph", "MaxRecords": 100},
+        {**NEPTUNE_ONLY, "DBClusterIdentifier": "graph", "MaxRecords": 100},
     )
     if operation == TAGS:
         aws_answers.add_error(stubber, TAGS, code)
@@ -443,7 +444,8 @@ def test_8_info_asks_for_an_automated_arn_with_its_type(stubbed, run_module, aws
     stubber.add_response(
         "describe_db_cluster_snapshots",
         {"DBClusterSnapshots": [aws_answers.snapshot("automated")]},
-        {"DBClusterSnapshotIdentifier": AUTOMATED_ARN, "SnapshotType": "automated", "MaxRecords": 100},
+        {**NEPTUNE_ONLY, "DBClusterSnapshotIdentifier": AUTOMATED_ARN, "SnapshotType": "automated",
+         "MaxRecords": 100},
     )
     result = run_info(run_module, client, id=AUTOMATED_ARN, include_tags=False)
     assert [s["db_cluster_snapshot_arn"] for s in result["db_cluster_snapshots"]] == [AUTOMATED_ARN]
@@ -600,7 +602,8 @@ BACKUP_ARN = f"arn:aws:rds:us-east-1:123456789012:cluster-snapshot:{BACKUP_ID}"
 @pytest.mark.parametrize("reference", [BACKUP_ID, BACKUP_ID.upper().replace("AWSBACKUP:JOB", "awsbackup:job"), BACKUP_ARN])
 def test_12_info_finds_an_aws_backup_recovery_point(stubbed, run_module, aws_answers, reference):
     client, stubber, _calls = stubbed
-    expected = {"DBClusterSnapshotIdentifier": reference.lower() if not reference.startswith("arn:") else reference,
+    expected = {**NEPTUNE_ONLY,
+                "DBClusterSnapshotIdentifier": reference.lower() if not reference.startswith("arn:") else reference,
                 "MaxRecords": 100}
     if reference.startswith("arn:"):
         expected["IncludeShared"] = True

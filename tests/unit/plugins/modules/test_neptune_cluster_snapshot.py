@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 import yaml
+from botocore import xform_name
 
 from ansible_collections.graphops.neptune.plugins.module_utils import snapshot_api
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot as module
@@ -244,6 +245,20 @@ def test_bad_input_fails_before_any_call(neptune, run_module, args, fragment):
     result = run(run_module, client, **args)
     assert result["failed"] and fragment in result["msg"]
     assert calls == []
+
+
+def test_fifty_tags_are_created_and_fifty_one_refused_before_any_call(neptune, run_module):
+    """AWS allows 50 tags on a resource: 50 go in the create call, 51 can never succeed and are refused at once."""
+    client, raw, calls = neptune
+    fifty = {f"k{n:02d}": str(n) for n in range(50)}
+    refused = run(run_module, client, id="snap", cluster_id="graph", tags=dict(fifty, k50="50"))
+    assert refused["failed"] and "51 tags given, AWS allows at most 50" in refused["msg"]
+    assert calls == []
+    created = run(run_module, client, id="snap", cluster_id="graph", tags=fifty)
+    assert created["changed"] and created["db_cluster_snapshot"]["tags"] == fifty
+    assert calls == [DESCRIBE, CLUSTER, CREATE]
+    stored = raw.list_tags_for_resource(ResourceName=created["db_cluster_snapshot"]["db_cluster_snapshot_arn"])
+    assert len(stored["TagList"]) == 50
 
 
 def test_secrets_never_appear_in_results(neptune, run_module):
@@ -505,6 +520,20 @@ def test_near_the_tag_limit_removals_go_first(stubbed, run_module):
     assert result["changed"] and calls.writes == ["RemoveTagsFromResource", "AddTagsToResource"]
 
 
+@pytest.mark.parametrize("wanted, writes", [
+    (25, ["AddTagsToResource", "RemoveTagsFromResource"]),  # 25 kept + 25 added = 50 at most: add first
+    (26, ["RemoveTagsFromResource", "AddTagsToResource"]),  # 51 after adding first: remove first
+])
+def test_the_tag_limit_is_fifty_when_ordering_the_changes(stubbed, run_module, wanted, writes):
+    client, stubber, calls = stubbed
+    queue_describe(stubber, "available")
+    queue_tags(stubber, {f"old{n}": "x" for n in range(25)})
+    for operation in writes:
+        stubber.add_response(xform_name(operation), {})
+    result = run(run_module, client, id="snap", tags={f"new{n}": "y" for n in range(wanted)})
+    assert result["changed"] and calls.writes == writes
+
+
 # --- review fixes: tags AWS copies from the cluster, deleting/copying snapshots, stopped clusters --
 
 
@@ -531,6 +560,16 @@ def test_cluster_tags_copied_by_aws_are_predicted_and_reported(tagged_cluster, r
     assert calls == [DESCRIBE, CLUSTER, CREATE, TAGS]
     again = run(run_module, client, id="snap", cluster_id="copying")
     assert not again["changed"] and again["db_cluster_snapshot"]["tags"] == {"team": "db"}
+
+
+def test_create_with_tags_from_a_cluster_that_copies_tags_costs_four_calls(tagged_cluster, run_module):
+    """The task's tags decide (purge_tags): the cluster's tags are not read; the snapshot's are read back once."""
+    client, raw, calls = tagged_cluster
+    created = run(run_module, client, id="snap", cluster_id="copying", tags={"env": "prod"})
+    assert created["changed"] and created["db_cluster_snapshot"]["tags"] == {"env": "prod"}
+    assert calls == [DESCRIBE, CLUSTER, CREATE, TAGS]
+    arn = created["db_cluster_snapshot"]["db_cluster_snapshot_arn"]
+    assert raw.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "env", "Value": "prod"}]
 
 
 def test_empty_tags_on_a_cluster_that_copies_tags_end_with_none_and_stay_idempotent(tagged_cluster, run_module):
