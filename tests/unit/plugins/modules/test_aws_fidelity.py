@@ -4,7 +4,7 @@
 
 Stubber checks every request against the neptune service model, and answers before botocore's own retry
 loop runs, so a throttled answer here is retried by the module's own AWSRetry wrapper or not at all.
-Each test names the point of issue 8 it holds the modules to; docs/aws-fidelity.md lists them.
+Each test names the point of docs/aws-fidelity.md it holds the modules to.
 """
 
 from __future__ import annotations
