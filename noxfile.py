@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The collection's sessions: `bash tests/run.sh [SESSION...]` installs nox and runs them; `nox -l` lists them.
 
-Each session has a venv of its own (uv makes one in seconds) under ~/.cache/graphops-neptune/nox and works in a
+Each session has a venv of its own (uv makes one in seconds) under ~/.cache/graphops-neptune/nox/<checkout> and works in a
 copy of the collection laid out as ansible-test needs (ansible_collections/graphops/neptune); it writes in the
 repository only under tests/output (the sessions that regenerate committed files say so). The local AWS stand-in
 (moto behind tests/support/aws_proxy.py) runs from nox's own venv, started and stopped by local_aws.py's context
@@ -35,7 +35,7 @@ MODULE = "graphops.neptune.neptune_cluster_snapshot"
 
 nox.options.default_venv_backend = "uv"
 nox.options.download_python = "never"  # only PyPI is reachable: the machine's or pyenv's interpreters
-nox.options.envdir = str(harness.CACHE / "nox")
+nox.options.envdir = str(harness.CACHE / "nox" / harness.CHECKOUT)  # each checkout its own: runs never collide
 nox.options.reuse_venv = "yes"  # the install step still runs every time, so a changed pin is applied
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["units", "sanity", "integration", "package", "ee", "lint", "oldest", "newest", "py38"]
@@ -58,6 +58,7 @@ MATRIX = {
     "py38": {"python": "3.8", "requirements": "tests/requirements-py38.txt", "lock": ["ansible", "ansible-core"],
              "units": ["tests/unit/plugins/module_utils", "tests/unit/plugins/modules"], "targets": []},
 }
+
 
 class Steps:
     """Runs a session's independent checks one after another and fails the session at the end, naming each one

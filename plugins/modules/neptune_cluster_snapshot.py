@@ -89,8 +89,8 @@ options:
       - Required by AWS to copy an encrypted snapshot across regions, and to copy an encrypted snapshot shared
         from another account; the module refuses such a copy without it before calling AWS when the source reports
         C(SnapshotType) V(shared) or V(public) or is named by its ARN (what AWS reports for a shared snapshot is not
-        documented; one not recognised is refused by AWS instead, and nothing is copied). An unencrypted snapshot cannot be encrypted by copying it, so the module
-        refuses O(kms_key_id) for an unencrypted source.
+        documented; one not recognised is refused by AWS instead, and nothing is copied). An unencrypted snapshot
+        cannot be encrypted by copying it, so the module refuses O(kms_key_id) for an unencrypted source.
     type: str
   copy_tags:
     description:

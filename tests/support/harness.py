@@ -18,6 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "tests" / "output"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "graphops-neptune"
+# Names this checkout's venvs and scratch space, so that runs from two clones or worktrees never share them.
+CHECKOUT = "%s-%s" % (REPO.name, hashlib.sha256(str(REPO).encode()).hexdigest()[:8])
 CLOUD_TEMPLATE = REPO / "tests" / "integration" / "cloud-config-aws.ini.template"
 # What `find` skips outside a git checkout (an unpacked release tarball): caches, outputs, venvs, tarballs.
 UNTRACKED = ("__pycache__", ".pytest_cache", ".venv", ".git", ".nox", "*.pyc", "graphops-neptune-*.tar.gz")
