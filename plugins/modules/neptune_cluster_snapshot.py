@@ -71,7 +71,7 @@ options:
   source_endpoint_url:
     description:
       - The endpoint of the source snapshot's region, for a copy from another region. Needed when O(endpoint_url)
-        is set (a VPC interface endpoint, a FIPS endpoint, a proxy): an endpoint serves one region only, and AWS
+        is set (a VPC interface endpoint, a FIPS endpoint, a proxy), since an endpoint serves one region only, and AWS
         refuses a request signed for another region than its endpoint's.
       - The source is then read at this endpoint, signed for the source region, and the presigned URL botocore
         adds to the copy names it; the copy itself is made at O(endpoint_url), signed for the module's region.

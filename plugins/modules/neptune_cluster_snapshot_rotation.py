@@ -77,7 +77,7 @@ options:
   dr_endpoint_url:
     description:
       - The endpoint of O(dr_region). Needed when O(endpoint_url) is set (a VPC interface endpoint, a FIPS
-        endpoint, a proxy): an endpoint serves one region only, and AWS refuses a request signed for another
+        endpoint, a proxy), since an endpoint serves one region only, and AWS refuses a request signed for another
         region than its endpoint's.
       - The DR region's listings, copies and deletes go to this endpoint, signed for O(dr_region), and the
         presigned URL botocore adds to each copy names O(endpoint_url), the endpoint of the copies' source region.
