@@ -1000,7 +1000,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
 
 def region_port(text):
     """REGION=PORT of --region-port."""
-    region, _, port = text.partition("=")
+    region, _equals, port = text.partition("=")
     if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", region) or not port.isdigit():
         raise argparse.ArgumentTypeError("expected REGION=PORT, such as us-west-2=8001; got %r" % text)
     return region, int(port)
