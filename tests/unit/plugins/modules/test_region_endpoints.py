@@ -9,7 +9,6 @@ import urllib.parse
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
@@ -20,6 +19,7 @@ from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster
 from ansible_collections.graphops.neptune.plugins.modules import neptune_cluster_snapshot_rotation as rotation_module
 from ansible_collections.graphops.neptune.tests.unit.api_operations import COPY
 from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
+from ansible_collections.graphops.neptune.tests.unit.api_operations import sent_copy
 
 NO_RETRY = AWSRetry.jittered_backoff(retries=1, delay=0)
 EAST_URL, WEST_URL = "https://vpce-east.rds.example.internal", "https://vpce-west.rds.example.internal:8443"
@@ -141,20 +141,9 @@ def nightly_moto(neptune):
 
 # ---- the presigned URL names the source region's endpoint --------------------------------------------------------
 
-def sent_copy(client, request):
-    """The CopyDBClusterSnapshot body client would send for request (captured before sending)."""
-    sent = {}
-
-    def capture(request, **_kwargs):
-        sent["body"] = urllib.parse.parse_qs(request.body.decode() if isinstance(request.body, bytes) else request.body)
-        body = (b"<CopyDBClusterSnapshotResponse><CopyDBClusterSnapshotResult><DBClusterSnapshot>"
-                b"<DBClusterSnapshotIdentifier>dr-copy</DBClusterSnapshotIdentifier></DBClusterSnapshot>"
-                b"</CopyDBClusterSnapshotResult></CopyDBClusterSnapshotResponse>")
-        return AWSResponse(request.url, 200, {}, type("Raw", (), {"stream": lambda self, **k: iter([body])})())
-
-    client.meta.events.register("before-send.neptune.CopyDBClusterSnapshot", capture)
-    NeptuneSnapshotApi(RetryingBotoClientWrapper(client, NO_RETRY)).copy_snapshot(request)
-    return sent["body"]
+def copy_body(client, request):
+    """The CopyDBClusterSnapshot body client would send for request."""
+    return sent_copy(client, lambda: NeptuneSnapshotApi(RetryingBotoClientWrapper(client, NO_RETRY)).copy_snapshot(request))
 
 
 def copy_request():
@@ -166,14 +155,14 @@ def test_botocore_alone_points_the_presigned_url_at_the_destinations_custom_endp
     """Why presign_at exists: botocore replaces the region's name in the destination's URL, and a custom endpoint
     need not carry it, so the URL signed for us-west-2 names us-east-1's endpoint."""
     east = boto3.client("neptune", region_name="us-east-1", endpoint_url=EAST_URL)
-    presigned = urllib.parse.urlsplit(sent_copy(east, copy_request())["PreSignedUrl"][0])
+    presigned = urllib.parse.urlsplit(copy_body(east, copy_request())["PreSignedUrl"][0])
     assert presigned.netloc == "vpce-east.rds.example.internal"
 
 
 def test_presign_at_points_the_presigned_url_at_the_source_endpoint_signed_for_the_source_region():
     east = boto3.client("neptune", region_name="us-east-1", endpoint_url=EAST_URL)
     presign_at(RetryingBotoClientWrapper(east, NO_RETRY), WEST_URL)
-    body = sent_copy(east, copy_request())
+    body = copy_body(east, copy_request())
     assert "SourceRegion" not in body and body["SourceDBClusterSnapshotIdentifier"] == [WEST_SOURCE_ARN]
     presigned = urllib.parse.urlsplit(body["PreSignedUrl"][0])
     assert (presigned.scheme, presigned.netloc, presigned.path) == ("https", "vpce-west.rds.example.internal:8443", "/")
@@ -189,7 +178,7 @@ def test_presign_at_leaves_a_copy_within_a_region_alone():
     presign_at(east, WEST_URL)
     request = build_request({"db_cluster_snapshot_identifier": "copy", "source_db_cluster_snapshot_identifier": "nightly"},
                             "us-east-1")
-    assert "PreSignedUrl" not in sent_copy(east, request)
+    assert "PreSignedUrl" not in copy_body(east, request)
 
 
 # ---- neptune_cluster_snapshot_rotation: dr_endpoint_url ----------------------------------------------------------
