@@ -159,6 +159,8 @@ def role_playbook(scenario: RotationScenario, endpoint_url: str) -> list:
     }
     if scenario.dr:
         role_vars["snapshot_rotation_dr_region"] = DR_REGION
+        # The proxy's shared endpoint serves both regions: said so, as the role needs with a custom endpoint_url.
+        role_vars["snapshot_rotation_dr_endpoint_url"] = endpoint_url
     return [{
         "name": "Rotate the Neptune snapshots",
         "hosts": "all",

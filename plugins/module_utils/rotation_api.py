@@ -158,7 +158,8 @@ class RegionApi:
         return dict(snapshot_facts(response["DBClusterSnapshot"]), tags=tags)
 
     def copy_snapshot(self, order, source_region: str) -> dict:
-        """Copy order.source_arn (of source_region) here; botocore adds a PreSignedUrl from SourceRegion (see docs/aws-fidelity.md)."""
+        """Copy order.source_arn (of source_region) here; botocore adds a PreSignedUrl from SourceRegion (at the source
+        region's endpoint with a custom one: endpoints.presign_at; see docs/aws-fidelity.md)."""
         request = dict(SourceDBClusterSnapshotIdentifier=order.source_arn,
                        TargetDBClusterSnapshotIdentifier=order.identifier,
                        Tags=ansible_dict_to_boto3_tag_list(order.tags), SourceRegion=source_region)
@@ -177,6 +178,8 @@ class RegionApi:
                 raise
 
 
-def connect_region(module, region: str | None = None) -> RegionApi:
-    """The rotation's API in the module's region (or region): retrying, rate-limited, read-only in check mode."""
-    return RegionApi(module_client(module, "rds", region), region or module.region)
+def connect_region(module, region: str | None = None, endpoint_url: str | None = None) -> RegionApi:
+    """The rotation's API in the module's region, or in region at endpoint_url (None: botocore's default endpoint
+    of that region, never the module's endpoint_url, see endpoints.py): retrying, rate-limited, read-only in check
+    mode."""
+    return RegionApi(module_client(module, "rds", region, endpoint_url), region or module.region)

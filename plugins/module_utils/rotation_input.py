@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from .endpoints import other_region_endpoint
 from .rotation_marks import MARK_KEYS
 from .rotation_marks import copy_identifier
 from .rotation_marks import snapshot_identifier
@@ -39,6 +40,8 @@ class RotationRequest:
     dr_kms_key_id: str | None = None
     wait: bool = True
     wait_timeout: int = 1800
+    dr_endpoint_url: str | None = None
+    """The DR region's endpoint (None: botocore's default endpoint of that region)."""
 
     def identifier(self, cluster: str) -> str:
         """The identifier of the snapshot this run makes of cluster."""
@@ -113,6 +116,15 @@ def build_rotation_request(params: dict, region: str | None) -> RotationRequest:
     dr_region = params.get("dr_region") or None
     if dr_region and dr_region == region:
         errors.append(f"dr_region {dr_region!r} is the clusters' own region; give another region for the copies")
+    dr_endpoint_url = None
+    if dr_region and dr_region != region:
+        try:
+            dr_endpoint_url = other_region_endpoint(
+                params.get("endpoint_url"), params.get("dr_endpoint_url"), region, f"dr_region {dr_region!r}",
+                "dr_endpoint_url",
+            )
+        except InvalidInput as error:
+            errors.append(str(error))
     tags = params.get("tags") or {}
     try:
         tags = normalize_tags(tags) or {}
@@ -146,4 +158,5 @@ def build_rotation_request(params: dict, region: str | None) -> RotationRequest:
         dr_kms_key_id=params.get("dr_kms_key_id") or None,
         wait=params.get("wait", True),
         wait_timeout=wait_timeout,
+        dr_endpoint_url=dr_endpoint_url,
     )

@@ -108,24 +108,31 @@ class ReadOnlyClient:
         return getattr(self._client, name)
 
 
-def module_client(module, service: str, region: str | None = None):
-    """A client of the module's endpoint and credentials, in its region (or region): retrying, and in
-    check mode read-only and marked in its User-Agent."""
-    extra = {"region": region} if region else {}
+def module_client(module, service: str, region: str | None = None, endpoint_url: str | None = None):
+    """A client of the module's credentials: retrying, and in check mode read-only and marked in its User-Agent.
+
+    Without region, of the module's region and endpoint. With region (another region), of that region and
+    endpoint_url, never of the module's endpoint_url, which serves the module's region only (None: botocore's
+    default endpoint of that region; see endpoints.py).
+    """
+    extra = {"region": region, "endpoint": endpoint_url} if region else {}
     if module.check_mode:
         extra["config"] = botocore.config.Config(user_agent_extra=CHECK_MODE_USER_AGENT)
     client = module.client(service, retry_decorator=RETRY_DECORATOR, **extra)
     return ReadOnlyClient(client) if module.check_mode else client
 
 
-def connect(module, region: str | None = None, listing: bool = False) -> "NeptuneSnapshotApi":
-    """The Neptune API of the module's region (or of region): retrying, and read-only in check mode.
+def connect(
+    module, region: str | None = None, listing: bool = False, endpoint_url: str | None = None
+) -> "NeptuneSnapshotApi":
+    """The Neptune API of the module's region, or of region at endpoint_url: retrying, and read-only in check mode.
 
     With listing, the snapshot listing is read through an rds client of the same endpoint: Neptune
     is served by the RDS API, whose model keeps the TagList of each snapshot that Neptune's model drops.
     """
-    client = module_client(module, "neptune", region)
-    return NeptuneSnapshotApi(client, listing_client=module_client(module, "rds", region) if listing else None)
+    client = module_client(module, "neptune", region, endpoint_url)
+    listing_client = module_client(module, "rds", region, endpoint_url) if listing else None
+    return NeptuneSnapshotApi(client, listing_client=listing_client)
 
 
 def snapshot_facts(api_snapshot: dict) -> dict:
@@ -247,8 +254,9 @@ class NeptuneSnapshotApi:
         if request.tags:
             call["Tags"] = ansible_dict_to_boto3_tag_list(request.tags)
         if source.region:
-            # botocore turns SourceRegion into a PreSignedUrl for the source region (handlers.inject_presigned_url_rds);
-            # the neptune model calls PreSignedUrl not supported: AWS finds the source by its ARN (docs/aws-fidelity.md).
+            # botocore turns SourceRegion into a PreSignedUrl for the source region (handlers.inject_presigned_url_rds;
+            # at the source region's endpoint with a custom one: endpoints.presign_at); the neptune model calls
+            # PreSignedUrl not supported: AWS finds the source by its ARN (docs/aws-fidelity.md).
             call["SourceRegion"] = source.region
         description = f"copy DB cluster snapshot {source.reference!r} to {request.snapshot_id!r}"
         with aws_call(description, exists_code=ALREADY_EXISTS):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .endpoints import other_region_endpoint
 from .validation import MAX_TAGS_PER_RESOURCE
 from .validation import SnapshotSource
 from .validation import check_wait_timeout
@@ -33,11 +34,20 @@ class SnapshotRequest:
     purge_shared_accounts: bool = True
     region: str | None = None
     """The module's region: where a new snapshot or copy is made."""
+    source_endpoint_url: str | None = None
+    """The endpoint of a cross-region copy's source region (None: botocore's default endpoint of that region)."""
 
 
 def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
     """Validate the module's parameters; raises InvalidInput before any AWS call."""
     cluster_id = params.get("db_cluster_identifier")
+    source = parse_source(params.get("source_db_cluster_snapshot_identifier"), params.get("source_region"), region)
+    source_endpoint_url = None
+    if source is not None and source.region and params.get("state", "present") == "present":
+        source_endpoint_url = other_region_endpoint(
+            params.get("endpoint_url"), params.get("source_endpoint_url"), region,
+            f"the copy's source region {source.region!r}", "source_endpoint_url",
+        )
     return SnapshotRequest(
         snapshot_id=normalize_identifier(params["db_cluster_snapshot_identifier"], "db_cluster_snapshot_identifier"),
         cluster_id=None if cluster_id is None else normalize_identifier(cluster_id, "db_cluster_identifier"),
@@ -46,12 +56,13 @@ def build_request(params: dict, region: str | None = None) -> SnapshotRequest:
         purge_tags=params.get("purge_tags", True),
         wait=params.get("wait", False),
         wait_timeout=check_wait_timeout(params.get("wait_timeout", 1200)),
-        source=parse_source(params.get("source_db_cluster_snapshot_identifier"), params.get("source_region"), region),
+        source=source,
         kms_key_id=params.get("kms_key_id"),
         copy_tags=params.get("copy_tags", False),
         shared_accounts=normalize_shared_accounts(params.get("shared_accounts"), params.get("allow_public", False)),
         purge_shared_accounts=params.get("purge_shared_accounts", True),
         region=region,
+        source_endpoint_url=source_endpoint_url,
     )
 
 
@@ -62,13 +73,21 @@ _UNUSED_BY_DELETE = (
     ("kms_key_id", lambda value: value is not None),
     ("copy_tags", bool),
     ("source_region", lambda value: value is not None),
+    ("source_endpoint_url", lambda value: value is not None),
     ("allow_public", bool),
 )
 
 
-def ignored_option_warnings(params: dict) -> list:
-    """Warnings for options a task sets that state=absent does not use (it deletes, nothing else)."""
+def ignored_option_warnings(params: dict, request: SnapshotRequest | None = None) -> list:
+    """Warnings for options a task sets that it does not use: state=absent deletes, nothing else; a source
+    in the module's region is read through the module's endpoint."""
     if params.get("state") != "absent":
+        source = request.source if request is not None else None
+        if params.get("source_endpoint_url") is not None and source is not None and not source.region:
+            return [
+                "source_endpoint_url is ignored: the copy's source is in the module's region, so it is read "
+                "through the module's endpoint (endpoint_url)"
+            ]
         return []
     warnings = [
         f"{option} is ignored with state=absent: a delete neither tags, shares nor copies"

@@ -62,7 +62,23 @@ options:
       - The region of the source snapshot, for a cross-region copy.
       - Defaults to the region in the source's ARN; when both are given they must agree. Requires
         O(source_db_cluster_snapshot_identifier).
+      - The source is read in its own region, through O(source_endpoint_url) or AWS's regional endpoint; with
+        O(endpoint_url) set, O(source_endpoint_url) is required (see there).
     type: str
+  source_endpoint_url:
+    description:
+      - The endpoint of the source snapshot's region, for a copy from another region. Needed when O(endpoint_url)
+        is set (a VPC interface endpoint, a FIPS endpoint, a proxy), since an endpoint serves one region only, and AWS
+        refuses a request signed for another region than its endpoint's.
+      - The source is then read at this endpoint, signed for the source region, and the presigned URL botocore
+        adds to the copy names it; the copy itself is made at O(endpoint_url), signed for the module's region.
+      - With O(endpoint_url) set and this left out, a copy from another region is refused before any AWS call.
+        Give the same URL as O(endpoint_url) only if that endpoint serves both regions.
+      - Without either, each region's calls go to AWS's regional endpoints, as botocore picks them.
+      - Ignored, with a warning, for a source in the module's region and with O(state=absent). Requires
+        O(source_db_cluster_snapshot_identifier).
+    type: str
+    version_added: 1.1.0
   kms_key_id:
     description:
       - The KMS key (ID, ARN or alias of this region) to encrypt the copy with. Requires
@@ -103,7 +119,7 @@ options:
     description:
       - V(present) makes sure the snapshot exists; V(absent) deletes it if it is a manual Neptune snapshot.
       - With V(absent), a snapshot that does not exist is not an error. O(tags), O(shared_accounts),
-        O(kms_key_id), O(copy_tags), O(source_region) and O(allow_public) do not apply to a delete and get a
+        O(kms_key_id), O(copy_tags), O(source_region), O(source_endpoint_url) and O(allow_public) do not apply to a delete and get a
         warning when given; O(source_db_cluster_snapshot_identifier) only guards it (a snapshot AWS reports as
         copied from another source is left alone), and is warned about too.
     type: str
@@ -352,6 +368,7 @@ from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.graphops.neptune.plugins.module_utils.endpoints import presign_at
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import connect
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
@@ -365,6 +382,7 @@ ARGUMENT_SPEC = dict(
     db_cluster_identifier=dict(type="str", aliases=["cluster_id"]),
     source_db_cluster_snapshot_identifier=dict(type="str", aliases=["source_id"]),
     source_region=dict(type="str"),
+    source_endpoint_url=dict(type="str"),
     kms_key_id=dict(type="str"),
     copy_tags=dict(type="bool", default=False),
     state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -382,6 +400,7 @@ ARGUMENT_SPEC = dict(
 REQUIRED_BY = dict(
     kms_key_id=["source_db_cluster_snapshot_identifier"],
     source_region=["source_db_cluster_snapshot_identifier"],
+    source_endpoint_url=["source_db_cluster_snapshot_identifier"],
 )
 REQUIRED_IF = [
     ("copy_tags", True, ("source_db_cluster_snapshot_identifier",)),
@@ -400,13 +419,18 @@ def main():
         request = build_request(module.params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
-    for warning in ignored_option_warnings(module.params):
+    for warning in ignored_option_warnings(module.params, request):
         # ansible-core's own warn (AnsibleModule.warn's), not module.warn: amazon.aws 11's AnsibleAWSModule.warn
         # also passes its warnings to exit_json, which ansible-core 2.19 and later deprecate with a warning of theirs.
         warn(warning)
 
     api = connect(module)
-    source_api = connect(module, region=request.source.region) if request.source and request.source.region else api
+    source_api = api
+    if request.source and request.source.region and request.state == "present":
+        # The source region's own endpoint (endpoints.py): the module's endpoint_url serves the module's region only.
+        source_api = connect(module, region=request.source.region, endpoint_url=request.source_endpoint_url)
+        if not module.check_mode and (module.params.get("endpoint_url") or request.source_endpoint_url):
+            presign_at(api.client, request.source_endpoint_url)
     try:
         result = ensure_snapshot(api, request, check_mode=module.check_mode, source_api=source_api)
     except (Refused, WaitFailed) as error:

@@ -70,6 +70,20 @@ options:
       - A region to copy each new snapshot to, with its tags; this rotation's copies there are pruned by the same
         rules. New snapshots are then always waited for, since AWS copies available snapshots only.
       - Must differ from the module's region.
+      - Its calls go to O(dr_endpoint_url), or to AWS's endpoint of O(dr_region); with O(endpoint_url) set,
+        O(dr_endpoint_url) is required (see there).
+    type: str
+  dr_endpoint_url:
+    description:
+      - The endpoint of O(dr_region). Needed when O(endpoint_url) is set (a VPC interface endpoint, a FIPS
+        endpoint, a proxy), since an endpoint serves one region only, and AWS refuses a request signed for another
+        region than its endpoint's.
+      - The DR region's listings, copies and deletes go to this endpoint, signed for O(dr_region), and the
+        presigned URL botocore adds to each copy names O(endpoint_url), the endpoint of the copies' source region.
+      - With O(endpoint_url) set and this left out, a run with O(dr_region) is refused before any AWS call. Give the
+        same URL as O(endpoint_url) only if that endpoint serves both regions.
+      - Without either, each region's calls go to AWS's regional endpoints, as botocore picks them. Needs
+        O(dr_region).
     type: str
   dr_kms_key_id:
     description:
@@ -228,6 +242,8 @@ from ansible.module_utils.common.warnings import warn
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.graphops.neptune.plugins.module_utils.endpoints import botocore_client
+from ansible_collections.graphops.neptune.plugins.module_utils.endpoints import presign_at
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_api import RotationCallError
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_api import connect_region
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_input import build_rotation_request
@@ -242,6 +258,7 @@ ARGUMENT_SPEC = dict(
     tags=dict(type="dict", default={}),
     dr_region=dict(type="str"),
     dr_kms_key_id=dict(type="str"),
+    dr_endpoint_url=dict(type="str"),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=1800),
     now=dict(type="str"),
@@ -249,15 +266,23 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, required_by={"dr_kms_key_id": ["dr_region"]},
+    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC,
+                              required_by={"dr_kms_key_id": ["dr_region"], "dr_endpoint_url": ["dr_region"]},
                               supports_check_mode=True)
     try:
         request = build_rotation_request(module.params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
 
-    dr_api = connect_region(module, request.dr_region) if request.dr_region else None
-    rotation = Rotation(request, connect_region(module), dr_api, check_mode=module.check_mode)
+    api = connect_region(module)
+    dr_api = None
+    if request.dr_region:
+        # The DR region's own endpoint (endpoints.py): the module's endpoint_url serves the module's region only.
+        dr_api = connect_region(module, request.dr_region, request.dr_endpoint_url)
+        if not module.check_mode and (module.params.get("endpoint_url") or request.dr_endpoint_url):
+            # The copies' PreSignedUrl names the source (the module's) region's endpoint, as botocore resolved it.
+            presign_at(dr_api.client, botocore_client(api.client).meta.endpoint_url)
+    rotation = Rotation(request, api, dr_api, check_mode=module.check_mode)
     try:
         result = rotation.run()
     except RotationCallError as error:

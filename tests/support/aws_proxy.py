@@ -1,17 +1,22 @@
 #!/usr/bin/env python
 """Fault-injecting HTTP proxy between boto3 (Neptune, AWS query protocol) and a moto server.
 
-Usage: python aws_proxy.py --listen-port P --upstream http://127.0.0.1:M
+Usage: python aws_proxy.py --listen-port P --upstream http://127.0.0.1:M [--region-port REGION=PORT ...]
 
 Every request is forwarded unchanged to the upstream and the answer returned, except
 when a rule says otherwise. Each forwarded or faulted call is recorded. The JSON
 control API lives on the same port under /_proxy/:
 
   GET  /_proxy/health        -> {"ok": true}
+  GET  /_proxy/endpoints     -> {"regions": {REGION: "http://127.0.0.1:PORT"}}: the per-region endpoints
   GET  /_proxy/calls         -> {"calls": [{"action", "snapshot", "resource", "injected", "synthesized", "status",
-                                "rewritten_status", "check_mode", "at", "resend_by", "region"}], "max_in_flight": N}
+                                "rewritten_status", "check_mode", "at", "resend_by", "region",
+                                "endpoint_region", "presigned_url"}], "max_in_flight": N}
                                 resource: the snapshot ID of a tag call's ResourceName ARN; region: the
-                                region the call was signed for (None when unsigned); at: when the
+                                region the call was signed for (None when unsigned); endpoint_region:
+                                the region of the endpoint it was sent to (None: the shared endpoint);
+                                presigned_url (CopyDBClusterSnapshot with a PreSignedUrl only):
+                                {"signed_for", "endpoint_region"} of that URL; at: when the
                                 call arrived (epoch seconds); max_in_flight: the most calls the proxy
                                 was handling at once since the log was last cleared; resend_by (only on
                                 a call that follows a faulted one of the same action and snapshot):
@@ -110,6 +115,22 @@ element in Describe, Copy and Delete answers. Reset keeps this memory: the copie
 Status and create_time rules take an optional "region": they then rewrite only the answers to calls
 signed for that region (a cross-region copy has its source's identifier). A call signed for no region
 counts as us-east-1, moto's default. The proxy's own questions to the upstream are not recorded as calls.
+
+Per-region endpoints. The proxy listens on --listen-port for every region (the shared endpoint most tests
+use: one local endpoint serving every region, which no real endpoint does), and on each --region-port for one
+region only, as a real regional endpoint (rds.REGION.amazonaws.com, a VPC interface endpoint, a FIPS
+endpoint) serves only its own region. The region of an endpoint is told by the request's Host header
+(127.0.0.1:PORT or localhost:PORT of a --region-port; any other Host: the region of the port the request
+came to). A request to a regional endpoint signed (SigV4 credential scope, KEY/DATE/REGION/SERVICE/aws4_request)
+for another region is answered as AWS answers a query-protocol request whose credential scope names another
+region than the endpoint's: 403 SignatureDoesNotMatch "Credential should be scoped to a valid region, not
+'REGION'. " (the code and wording AWS's query-protocol services give, as reported in public, e.g.
+cognitect-labs/aws-api#27 for STS, JuliaCloud/AWS.jl#565 for IAM; docs/aws-fidelity.md). It never reaches the
+upstream and is recorded with synthesized="wrong-region". An unsigned request is not checked. The PreSignedUrl
+botocore adds to a CopyDBClusterSnapshot with SourceRegion is not refused (the neptune model says PreSignedUrl
+is not supported, and what AWS does with a presigned URL of another endpoint is not documented): the call records
+the region the URL is signed for and the region of the endpoint it names (None when it names no --region-port),
+so a test can assert the URL points at the source region's endpoint.
 
 AWS pages DescribeDBClusterSnapshots and DescribeDBClusters (the rds and neptune models, MaxRecords: default
 100, minimum 20, maximum 100; a Marker in the answer when more remain); moto answers everything in one page
@@ -213,6 +234,7 @@ PAGED_ACTIONS = {
     "DescribeDBClusters": ("DBClusters", "DBCluster", "DBClusterArn", "DBClusterIdentifier"),
 }
 MIN_RECORDS, MAX_RECORDS = 20, 100
+WRONG_REGION = "wrong-region"  # the label of a call refused for its endpoint's region
 MARKER_PREFIX = "proxy1:"  # the proxy's markers: this, then the URL-safe base64 of the last key given
 
 
@@ -754,9 +776,18 @@ class ProxyHandler(BaseHTTPRequestHandler):
         call = {"action": action, "snapshot": snapshot, "resource": resource, "injected": None, "synthesized": None,
                 "status": None, "rewritten_status": None, "at": time.time(), "resend_by": None,
                 "region": signed_region(self.headers.get("Authorization")),
+                "endpoint_region": self.endpoint_region(), "presigned_url": None,
                 "check_mode": CHECK_MODE_MARKER in (self.headers.get("User-Agent") or "")}
         invocation = self.headers.get("amz-sdk-invocation-id")
         state = self.server.state
+        if call["endpoint_region"] and call["region"] and call["region"] != call["endpoint_region"]:
+            # AWS checks the signature before anything else: no fault, rule or upstream sees this call.
+            call["synthesized"], call["status"] = WRONG_REGION, 403
+            state.record(call, invocation)
+            message = "Credential should be scoped to a valid region, not '%s'. " % xml_escape(call["region"])
+            return self.reply(403, error_body("SignatureDoesNotMatch", "Sender", message), "text/xml")
+        if action == "CopyDBClusterSnapshot" and _first(params, "PreSignedUrl"):
+            call["presigned_url"] = self.presigned_url_regions(_first(params, "PreSignedUrl"))
         fault = state.pick_fault(action, snapshot or resource)
         if fault and fault["fault"] == "drop":
             call["injected"] = "drop"
@@ -839,6 +870,20 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if action in LIMITED_ACTIONS:
             return self.cluster_state_refusal(action, params) or self.limit_refusal(action, params)
         return None
+
+    def endpoint_region(self):
+        """The region of the endpoint the request was sent to (its Host), or None for the shared endpoint."""
+        regional = self.server.regional_hosts
+        return regional.get((self.headers.get("Host") or "").lower(), self.server.region)
+
+    def presigned_url_regions(self, url):
+        """{"signed_for": the region of a presigned URL's X-Amz-Credential, "endpoint_region": the region of the
+        --region-port endpoint it names, or None}."""
+        parts = urllib.parse.urlsplit(url)
+        credential = _first(urllib.parse.parse_qs(parts.query), "X-Amz-Credential") or ""
+        scope = credential.split("/")
+        return {"signed_for": scope[2] if len(scope) > 2 else None,
+                "endpoint_region": self.server.regional_hosts.get(parts.netloc.lower())}
 
     def region(self):
         """The region the call is signed for (moto's default when it names none)."""
@@ -940,6 +985,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         route = (self.command, path.rstrip("/"))
         if route == ("GET", "/_proxy/health"):
             return self.reply_json(200, {"ok": True})
+        if route == ("GET", "/_proxy/endpoints"):
+            return self.reply_json(200, {"regions": dict(self.server.region_urls)})
         if route == ("GET", "/_proxy/calls"):
             with state.lock:
                 return self.reply_json(200, {"calls": [dict(c) for c in state.calls], "max_in_flight": state.max_in_flight})
@@ -980,24 +1027,68 @@ class ProxyHandler(BaseHTTPRequestHandler):
         self.reply(status, json.dumps(data).encode("utf-8"), "application/json")
 
 
+def region_port(text):
+    """REGION=PORT of --region-port."""
+    region, _equals, port = text.partition("=")
+    if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", region) or not port.isdigit():
+        raise argparse.ArgumentTypeError("expected REGION=PORT, such as us-west-2=8001; got %r" % text)
+    return region, int(port)
+
+
+def serve(servers):
+    """Serves every listener, each in a thread of its own, until one stops (Ctrl-C stops them all)."""
+    threads = [threading.Thread(target=server.serve_forever, daemon=True) for server in servers[1:]]
+    for thread in threads:
+        thread.start()
+    try:
+        servers[0].serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in servers[1:]:
+            server.shutdown()
+        for server in servers:
+            server.server_close()
+
+
+def make_servers(listen_port, upstream, region_ports=()):
+    """The shared listener (every region) and one per (region, port), sharing one state; loopback only."""
+    state = ProxyState()
+    listeners = [(None, listen_port)] + list(region_ports)
+    servers = []
+    for region, port in listeners:
+        server = ThreadingHTTPServer(("127.0.0.1", port), ProxyHandler)  # loopback only, by design
+        server.daemon_threads = True
+        server.state, server.upstream, server.region = state, upstream, region
+        servers.append(server)
+    regional_hosts, region_urls = {}, {}
+    for server in servers[1:]:
+        port = server.server_port
+        region_urls[server.region] = "http://127.0.0.1:%d" % port
+        for host in ("127.0.0.1", "localhost"):
+            regional_hosts["%s:%d" % (host, port)] = server.region
+    for server in servers:
+        server.regional_hosts, server.region_urls = regional_hosts, region_urls
+    return servers
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listen-port", type=int, required=True)
     parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000")
+    parser.add_argument("--region-port", type=region_port, action="append", default=[], metavar="REGION=PORT",
+                        help="also listen on PORT as the endpoint of REGION only (repeatable)")
     args = parser.parse_args(argv)
     upstream = urllib.parse.urlsplit(args.upstream)
     if upstream.scheme != "http" or not upstream.hostname:
         parser.error("--upstream must be an http:// URL")
-    server = ThreadingHTTPServer(("127.0.0.1", args.listen_port), ProxyHandler)  # loopback only, by design
-    server.daemon_threads = True
-    server.state, server.upstream = ProxyState(), upstream
-    print("aws_proxy listening on http://127.0.0.1:%d -> %s" % (server.server_port, args.upstream), flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    if len({region for region, _port in args.region_port}) != len(args.region_port):
+        parser.error("--region-port names a region twice")
+    servers = make_servers(args.listen_port, upstream, args.region_port)
+    print("aws_proxy listening on http://127.0.0.1:%d -> %s" % (servers[0].server_port, args.upstream), flush=True)
+    for server in servers[1:]:
+        print("aws_proxy: %s only on http://127.0.0.1:%d" % (server.region, server.server_port), flush=True)
+    serve(servers)
     return 0
 
 

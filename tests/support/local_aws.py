@@ -6,10 +6,12 @@
 
 Importable too:
 
-  with local_aws(state_dir) as info:   # {"moto_url", "proxy_url", "moto_pid", "proxy_pid"}
+  with local_aws(state_dir) as info:   # {"moto_url", "proxy_url", "region_urls", "moto_pid", "proxy_pid"}
       ...
 
-Both servers bind 127.0.0.1 only and log to DIR/moto.log and DIR/proxy.log.
+Both servers bind 127.0.0.1 only and log to DIR/moto.log and DIR/proxy.log. proxy_url serves every
+region; region_urls holds one endpoint per region of REGIONS that serves that region only (the proxy
+refuses a request there signed for another region, as a real regional endpoint does: see aws_proxy.py).
 """
 import argparse
 import contextlib
@@ -27,6 +29,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 STATE_FILE = "local_aws.json"
 START_TIMEOUT = 30.0
+# The regions that get an endpoint of their own: those the integration tests copy between.
+REGIONS = ("us-east-1", "us-west-2")
 # Popen handles of servers started by this process, so stop() can reap them (no zombies).
 _CHILDREN = {}
 
@@ -155,18 +159,19 @@ def start(state_dir, timeout=START_TIMEOUT):
     old = _read_state(state_dir)
     if old and any(_alive(old.get(k) or 0) for k in ("moto_pid", "proxy_pid")):
         raise LocalAwsError("already running per %s; run 'stop' first" % (state_dir / STATE_FILE))
-    moto_port = _free_port()
-    proxy_port = _free_port()
-    while proxy_port == moto_port:
-        proxy_port = _free_port()
+    ports = set()
+    while len(ports) < 2 + len(REGIONS):
+        ports.add(_free_port())
+    moto_port, proxy_port, *region_ports = sorted(ports)
     moto_url = "http://127.0.0.1:%d" % moto_port
     proxy_url = "http://127.0.0.1:%d" % proxy_port
     moto_log, proxy_log = state_dir / "moto.log", state_dir / "proxy.log"
     moto = proxy = None
     try:
         moto = _spawn(_moto_command(moto_port), moto_log)
+        region_args = [arg for region, port in zip(REGIONS, region_ports) for arg in ("--region-port", "%s=%d" % (region, port))]
         proxy = _spawn([sys.executable, str(HERE / "aws_proxy.py"), "--listen-port", str(proxy_port),
-                        "--upstream", moto_url], proxy_log)
+                        "--upstream", moto_url] + region_args, proxy_log)
         _wait_ready([("moto_server", moto, moto_url + "/moto-api/", moto_log),
                      ("aws_proxy", proxy, proxy_url + "/_proxy/health", proxy_log)], timeout)
     except BaseException:
@@ -174,7 +179,9 @@ def start(state_dir, timeout=START_TIMEOUT):
             if proc is not None:
                 _terminate(proc.pid, marker, grace=2.0)
         raise
-    info = {"moto_url": moto_url, "proxy_url": proxy_url, "moto_pid": moto.pid, "proxy_pid": proxy.pid}
+    region_urls = {region: "http://127.0.0.1:%d" % port for region, port in zip(REGIONS, region_ports)}
+    info = {"moto_url": moto_url, "proxy_url": proxy_url, "region_urls": region_urls, "moto_pid": moto.pid,
+            "proxy_pid": proxy.pid}
     tmp = state_dir / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(info, indent=2) + "\n")
     tmp.replace(state_dir / STATE_FILE)

@@ -141,9 +141,11 @@ def run_module(monkeypatch, capsys):
 
     def run(main, args, client, check_mode=False, diff=False, source_client=None, rds_client=None,
             client_factory=None):
-        def make_client(module, service, retry_decorator=None, region=None, config=None):
+        def make_client(module, service, retry_decorator=None, region=None, config=None, **endpoint):
             user_agent_extra = getattr(config, "user_agent_extra", None)
             run.client_requests.append((service, retry_decorator, region, user_agent_extra))
+            # The endpoint a client of another region is given (amazon.aws's keyword: endpoint), by service and region.
+            run.client_endpoints.append((service, region, endpoint.get("endpoint", module.params.get("endpoint_url"))))
             if client_factory is not None:
                 return client_factory(module, service, region, config)
             if service == "rds" and rds_client is not None:
@@ -167,4 +169,5 @@ def run_module(monkeypatch, capsys):
         return json.loads(capsys.readouterr().out)
 
     run.client_requests = []
+    run.client_endpoints = []
     return run

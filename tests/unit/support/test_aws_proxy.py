@@ -145,7 +145,7 @@ def test_every_kth_call_forever(neptune, proxy):
     assert time.time() - 30 < last.pop("at") <= time.time()
     assert last == {"action": "DescribeDBClusters", "snapshot": None, "resource": None, "injected": None,
                     "synthesized": None, "status": 200, "rewritten_status": None, "check_mode": False,
-                    "resend_by": None, "region": "us-east-1"}
+                    "resend_by": None, "region": "us-east-1", "endpoint_region": None, "presigned_url": None}
 
 
 def test_slow_delays_then_forwards(neptune, proxy):
@@ -877,3 +877,72 @@ def test_the_engine_filter_is_applied_before_paging(local_aws_info, proxy):
     assert len(answers) == 1 and sorted(answers[0][0])[:2] == ["paged-0000", "paged-0001"] and len(answers[0][0]) == 3
     assert len(snapshot_pages(client)) == 3 and len(made) == 254
     assert [c["action"] for c in proxy.calls()] == ["DescribeDBClusterSnapshots"] * 4
+
+
+# ---- per-region endpoints (issue 16): a regional endpoint serves only its region ------------------
+
+def test_local_aws_reports_an_endpoint_per_region(local_aws_info, proxy):
+    assert sorted(local_aws_info["region_urls"]) == sorted(local_aws.REGIONS) == ["us-east-1", "us-west-2"]
+    urls = set(local_aws_info["region_urls"].values())
+    assert len(urls) == 2 and local_aws_info["proxy_url"] not in urls
+    assert proxy.request("GET", "/_proxy/endpoints") == (200, {"regions": local_aws_info["region_urls"]})
+
+
+def test_a_regional_endpoint_refuses_a_request_signed_for_another_region(local_aws_info, proxy):
+    west_url = local_aws_info["region_urls"]["us-west-2"]
+    regional(local_aws_info, "us-west-2", url=west_url).describe_db_clusters()  # its own region passes
+    regional(local_aws_info, "us-east-1", url=local_aws_info["region_urls"]["us-east-1"]).describe_db_clusters()
+    proxy.add_rule(type="fault", action="DescribeDBClusterSnapshots", fault="throttle")  # never reached
+    with pytest.raises(ClientError) as refused:
+        regional(local_aws_info, "us-east-1", url=west_url).describe_db_cluster_snapshots()
+    error = refused.value.response
+    assert error["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert error["Error"]["Message"] == "Credential should be scoped to a valid region, not 'us-east-1'. "
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+    calls = proxy.calls()
+    assert [(c["region"], c["endpoint_region"], c["synthesized"], c["status"]) for c in calls] == [
+        ("us-west-2", "us-west-2", None, 200), ("us-east-1", "us-east-1", None, 200),
+        ("us-east-1", "us-west-2", "wrong-region", 403)]
+    assert proxy.rules()[0]["injected"] == 0  # refused before any rule
+
+
+def test_the_shared_endpoint_serves_every_region(local_aws_info, proxy):
+    for region in ("us-east-1", "us-west-2", "eu-west-1"):
+        regional(local_aws_info, region).describe_db_clusters()
+    assert [(c["region"], c["endpoint_region"], c["status"]) for c in proxy.calls()] == [
+        ("us-east-1", None, 200), ("us-west-2", None, 200), ("eu-west-1", None, 200)]
+
+
+def test_the_host_header_names_the_endpoints_region(local_aws_info, proxy):
+    """A request whose Host is another region's endpoint is judged by that Host, wherever it arrived."""
+    west_host = local_aws_info["region_urls"]["us-west-2"].split("//")[1]
+    east = regional(local_aws_info, "us-east-1")  # the shared endpoint
+
+    def to_west(request, **_kwargs):
+        request.headers["Host"] = west_host  # before signing: the signature covers the Host
+
+    east.meta.events.register_first("before-sign.neptune.DescribeDBClusters", to_west)
+    with pytest.raises(ClientError) as refused:
+        east.describe_db_clusters()
+    assert error_code(refused) == "SignatureDoesNotMatch"
+    assert proxy.calls()[-1]["endpoint_region"] == "us-west-2"
+
+
+def test_a_copy_records_where_its_presigned_url_points(local_aws_info, proxy, neptune):
+    name = new_snapshot(neptune)
+    source_arn = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]["DBClusterSnapshotArn"]
+    west = regional(local_aws_info, "us-west-2", url=local_aws_info["region_urls"]["us-west-2"])
+    # botocore builds the URL from the destination's by replacing the region name in it: the loopback URL has
+    # none, so the URL names the destination's endpoint, signed for the source region.
+    west.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source_arn, TargetDBClusterSnapshotIdentifier=name,
+                                  SourceRegion="us-east-1")
+    assert proxy.calls()[-1]["presigned_url"] == {"signed_for": "us-east-1", "endpoint_region": "us-west-2"}
+    west.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=name)
+    assert proxy.calls()[-1]["presigned_url"] is None
+
+
+def test_region_port_arguments_are_checked():
+    assert aws_proxy.region_port("us-west-2=8001") == ("us-west-2", 8001)
+    for bad in ("us-west-2", "west=1", "us-west-2=x"):
+        with pytest.raises(Exception, match="REGION=PORT"):
+            aws_proxy.region_port(bad)

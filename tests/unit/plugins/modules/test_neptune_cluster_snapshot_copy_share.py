@@ -8,7 +8,6 @@ import urllib.parse
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -19,6 +18,7 @@ from ansible_collections.graphops.neptune.tests.unit.api_operations import COPY
 from ansible_collections.graphops.neptune.tests.unit.api_operations import DESCRIBE
 from ansible_collections.graphops.neptune.tests.unit.api_operations import MODIFY
 from ansible_collections.graphops.neptune.tests.unit.api_operations import TAGS
+from ansible_collections.graphops.neptune.tests.unit.api_operations import sent_copy
 
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
 NO_RETRY = AWSRetry.jittered_backoff(retries=1, delay=0)
@@ -296,16 +296,6 @@ def test_cross_region_copy_sends_source_arn_region_and_key(stubbed, west, run_mo
 def test_cross_region_copy_request_carries_a_presigned_url_for_the_source_region():
     """botocore turns SourceRegion into PreSignedUrl: check the bytes that would go to AWS."""
     client = boto3.client("neptune", region_name="us-east-1", aws_access_key_id="AKIDTEST", aws_secret_access_key="x")
-    sent = {}
-
-    def capture(request, **_kwargs):
-        sent["body"] = urllib.parse.parse_qs(request.body.decode() if isinstance(request.body, bytes) else request.body)
-        body = (b"<CopyDBClusterSnapshotResponse><CopyDBClusterSnapshotResult><DBClusterSnapshot>"
-                b"<DBClusterSnapshotIdentifier>dr-copy</DBClusterSnapshotIdentifier></DBClusterSnapshot>"
-                b"</CopyDBClusterSnapshotResult></CopyDBClusterSnapshotResponse>")
-        return AWSResponse(request.url, 200, {}, type("Raw", (), {"stream": lambda self, **k: iter([body])})())
-
-    client.meta.events.register("before-send.neptune.CopyDBClusterSnapshot", capture)
     from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import NeptuneSnapshotApi
     from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import build_request
 
@@ -314,8 +304,7 @@ def test_cross_region_copy_request_carries_a_presigned_url_for_the_source_region
          "kms_key_id": "alias/dr"},
         "us-east-1",
     )
-    NeptuneSnapshotApi(RetryingBotoClientWrapper(client, NO_RETRY)).copy_snapshot(request)
-    body = sent["body"]
+    body = sent_copy(client, lambda: NeptuneSnapshotApi(RetryingBotoClientWrapper(client, NO_RETRY)).copy_snapshot(request))
     assert body["SourceDBClusterSnapshotIdentifier"] == [WEST_SOURCE_ARN] and body["KmsKeyId"] == ["alias/dr"]
     assert "SourceRegion" not in body
     presigned = urllib.parse.urlparse(body["PreSignedUrl"][0])

@@ -156,8 +156,15 @@ def calls():
         by_action[call["action"]] = by_action.get(call["action"], 0) + 1
         if not call["action"].startswith(("Describe", "List")):
             answers.setdefault(call["action"], {}).setdefault(call["snapshot"], []).append(call["status"])
+    # Per-region endpoints: calls refused for being signed for another region than their endpoint's, calls sent to
+    # the shared endpoint (which serves every region, as no real endpoint does), and copies whose PreSignedUrl
+    # names another endpoint than its source region's.
+    endpoints = {"wrong_region": sum(1 for c in logged if c.get("synthesized") == "wrong-region"),
+                 "shared": sum(1 for c in logged if c.get("endpoint_region") is None),
+                 "presigned_elsewhere": sum(1 for c in logged if c.get("presigned_url")
+                                            and c["presigned_url"]["signed_for"] != c["presigned_url"]["endpoint_region"])}
     return {"by_action": by_action, "calls": len(logged), "check_mode": sum(1 for c in logged if c["check_mode"]),
-            "writes": sorted(answers), "answers": answers}
+            "writes": sorted(answers), "answers": answers, "endpoints": endpoints}
 
 
 def observe(prefix, result):
