@@ -23,6 +23,7 @@ ATTRIBUTES = "DescribeDBClusterSnapshotAttributes"
 # here rather than imported, so the tests hold the wire value.
 NEPTUNE_ONLY = {"Filters": [{"Name": "engine", "Values": ["neptune"]}]}
 
+
 def sent_copy(client, copy) -> dict:
     """The body (parsed) of the CopyDBClusterSnapshot request that copy() makes through botocore client `client`,
     captured before sending and answered with a minimal copy."""
