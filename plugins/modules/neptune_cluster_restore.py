@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: neptune_cluster_restore
-version_added: 1.2.0
+version_added: 1.1.0
 short_description: Restore an Amazon Neptune DB cluster from a snapshot, with its instances, and tear it down
 description:
   - Makes sure a Neptune DB cluster restored from a snapshot exists and serves (O(state=present)), or that a cluster
