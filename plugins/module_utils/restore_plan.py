@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .restore_request import RESTORED_FROM_TAG
 from .restore_request import RestoreRequest
+from .snapshot_plan import Refused
 from .statuses import AVAILABLE
 from .statuses import NEPTUNE_ENGINE
 
@@ -23,10 +24,6 @@ ADD_INSTANCES = "add-instances"
 DELETE = "delete"
 NOTHING = "nothing"
 DELETING = "deleting"
-
-
-class Refused(Exception):
-    """The request cannot be carried out safely; nothing was changed."""
 
 
 @dataclass
