@@ -22,6 +22,7 @@ from .statuses import NEPTUNE_ENGINE
 CLUSTER_EXISTS = "DBClusterAlreadyExistsFault"
 INSTANCE_EXISTS = "DBInstanceAlreadyExists"
 INSTANCE_NOT_FOUND = "DBInstanceNotFound"
+INSTANCE_BUSY = "InvalidDBInstanceState"
 
 
 class AlreadyThere(Exception):

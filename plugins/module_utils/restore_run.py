@@ -16,7 +16,9 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from .restore_api import AlreadyThere
+from .restore_api import INSTANCE_BUSY
 from .restore_plan import DELETE
+from .restore_plan import DELETING
 from .restore_plan import RESTORE
 from .restore_plan import plan_absent
 from .restore_plan import plan_present
@@ -170,11 +172,24 @@ class RestoreRun:
             instances = self.instances_available(expected, api.describe_instances(request.cluster_id))
         return cluster, tags, instances
 
+    def delete_instance(self, instance_id: str) -> None:
+        """Delete an instance. botocore resends a delete whose answer was lost, and AWS answers the resend
+        InvalidDBInstanceState since the instance is already `deleting`: read it again, and take `deleting` or
+        gone as the delete done."""
+        try:
+            self.api.delete_instance(instance_id)
+        except AnsibleAWSError as error:
+            if error_code(error.exception) != INSTANCE_BUSY:
+                raise
+            again = {i["DBInstanceIdentifier"]: i for i in self.api.describe_instances(self.request.cluster_id)}
+            if again.get(instance_id, {"DBInstanceStatus": DELETING}).get("DBInstanceStatus") != DELETING:
+                raise
+
     def delete(self, plan) -> None:
         """Delete the instances, then the cluster (deletion protection off first); with wait, until it is gone."""
         api, request = self.api, self.request
         for instance_id in plan.instances_to_delete:
-            api.delete_instance(instance_id)
+            self.delete_instance(instance_id)
         if plan.cluster.get("DeletionProtection"):
             api.unprotect(request.cluster_id)
         # AWS refuses the delete while the cluster is busy (its instances being deleted, the protection change):
@@ -196,6 +211,8 @@ def ensure_restore(api, request, check_mode: bool) -> dict:
         plan = plan_absent(request, cluster, tags, instances)
         if not check_mode and plan.action == DELETE:
             run.delete(plan)
+        elif not check_mode and request.wait and cluster and cluster.get("Status") == DELETING:
+            run.gone(cluster)  # an earlier run's delete, still on its way
         return result(plan, plan.cluster, tags if cluster else None, plan.instances, plan.after, run.waits)
 
     snapshot = api.describe_source(request.snapshot) if cluster is None else None

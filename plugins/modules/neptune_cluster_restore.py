@@ -122,7 +122,7 @@ options:
   wait:
     description:
       - Wait until the cluster and its instances are V(available) (O(state=present)), or until the cluster is gone
-        (O(state=absent)), polling every 5 seconds.
+        (O(state=absent), also when an earlier run left it V(deleting)), polling every 5 seconds.
       - AWS adds instances to an available cluster only, so a restore with instances waits for the cluster whatever
         this says.
       - A cluster or instance in a status it does not leave by itself (such as V(failed), V(stopped) or

@@ -390,3 +390,35 @@ def test_final_snapshot_is_named_in_the_delete(stubbed, run_module, fake_time):
                  final_snapshot_identifier="Restored-Final", wait=False)
     assert result["changed"] is True, result
     assert calls.writes == ["DeleteDBInstance", "DeleteDBCluster", "DeleteDBCluster"]
+
+
+def test_a_lost_instance_delete_answer_is_taken_as_done_when_the_instance_is_deleting(stubbed, run_module, fake_time):
+    client, stubber, calls = stubbed
+    expect_describe_cluster(stubber, "available")
+    stubber.add_response("list_tags_for_resource", {"TagList": [{"Key": RESTORED_FROM_TAG, "Value": "graph-nightly"}]},
+                         {"ResourceName": CLUSTER_ARN})
+    expect_instances(stubber, "available")
+    # botocore's resend of a delete whose answer was lost meets the instance already deleting.
+    stubber.add_client_error("delete_db_instance", "InvalidDBInstanceState", expected_params={
+        "DBInstanceIdentifier": "restored-1"})
+    expect_instances(stubber, "deleting")
+    stubber.add_response("delete_db_cluster", {}, {"DBClusterIdentifier": "restored", "SkipFinalSnapshot": True})
+    expect_describe_cluster(stubber, "deleting")
+    expect_describe_cluster(stubber, None)
+    result = run(run_module, client, db_cluster_identifier="restored", state="absent", skip_final_snapshot=True)
+    assert result["changed"] is True, result
+    assert calls.writes == ["DeleteDBInstance", "DeleteDBCluster"]
+    assert result["waits"] == {"cluster": 5.0}
+
+
+def test_absent_waits_for_a_cluster_an_earlier_run_is_deleting(stubbed, run_module, fake_time):
+    client, stubber, calls = stubbed
+    expect_describe_cluster(stubber, "deleting")
+    stubber.add_response("list_tags_for_resource", {"TagList": [{"Key": RESTORED_FROM_TAG, "Value": "graph-nightly"}]},
+                         {"ResourceName": CLUSTER_ARN})
+    expect_instances(stubber)
+    expect_describe_cluster(stubber, None)
+    result = run(run_module, client, db_cluster_identifier="restored", state="absent", skip_final_snapshot=True)
+    assert result["changed"] is False, result
+    assert calls.writes == []
+    assert fake_time.sleeps == [5]
