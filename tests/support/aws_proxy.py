@@ -43,6 +43,9 @@ Rules:
       Describe/Create/CopyDBClusterSnapshot answers, one status per answer. A string
       status is repeated `times` times (default 1, -1 = forever); a list with
       forever=true keeps repeating its last item once used up.
+      With "cluster": ID instead of "snapshot", the cluster's own <Status> (not its members' or
+      security groups') in DescribeDBClusters / RestoreDBClusterFromSnapshot answers; with
+      "instance": ID, the <DBInstanceStatus> in DescribeDBInstances / CreateDBInstance answers.
   {"type": "fault", "action": NAME | "*", "fault": one of FAULTS, "times": N (default 1,
    -1 = forever), "every": K, "delay": S, "snapshot": ID (optional filter)}
       Injected faults never reach the upstream (except "slow", which forwards late, and
@@ -214,6 +217,12 @@ SPECIAL_FAULTS = ("drop", "slow", "lost", "not_found")
 CHECK_MODE_MARKER = "graphops.neptune/check-mode"
 READ_ACTION_PREFIXES = ("Describe", "List")
 STATUS_ACTIONS = {"DescribeDBClusterSnapshots", "CreateDBClusterSnapshot", "CopyDBClusterSnapshot"}
+# What a status rule names -> (the actions whose answers it rewrites, the element, its identifier, its status).
+STATUS_TARGETS = {
+    "snapshot": (STATUS_ACTIONS, "DBClusterSnapshot", "DBClusterSnapshotIdentifier", "Status"),
+    "cluster": ({"DescribeDBClusters", "RestoreDBClusterFromSnapshot"}, "DBCluster", "DBClusterIdentifier", "Status"),
+    "instance": ({"DescribeDBInstances", "CreateDBInstance"}, "DBInstance", "DBInstanceIdentifier", "DBInstanceStatus"),
+}
 SOURCE_ARN_ACTIONS = {"DescribeDBClusterSnapshots", "CopyDBClusterSnapshot", "DeleteDBClusterSnapshot"}
 LIMITED_ACTIONS = ("CreateDBClusterSnapshot", "CopyDBClusterSnapshot")
 COPY_LIMIT = 5  # cluster-snapshot copies in progress per destination region and account
@@ -268,8 +277,10 @@ class ProxyState:
             raise ValueError("rule must be a JSON object")
         rule = dict(rule)
         if rule.get("type") == "status":
-            if not rule.get("snapshot"):
-                raise ValueError("status rule needs 'snapshot'")
+            named = [kind for kind in STATUS_TARGETS if rule.get(kind)]
+            if len(named) != 1:
+                raise ValueError("status rule needs one of 'snapshot', 'cluster', 'instance'")
+            rule["kind"] = named[0]
             statuses = rule.get("statuses")
             if isinstance(statuses, str):
                 times = int(rule.get("times", 1))
@@ -333,7 +344,7 @@ class ProxyState:
 
     def rewrite_statuses(self, action, body, region=None):
         """Applies status rules to one answer; returns (new body, list of statuses written)."""
-        if action not in STATUS_ACTIONS:
+        if not any(action in actions for actions, _e, _i, _s in STATUS_TARGETS.values()):
             return body, []
         text = body.decode("utf-8", "replace")
         written = []
@@ -341,19 +352,26 @@ class ProxyState:
             for rule in self.rules:
                 if rule["type"] != "status" or rule.get("region") not in (None, region):
                     continue
+                actions, name, id_field, status_field = STATUS_TARGETS[rule["kind"]]
+                if action not in actions:
+                    continue
                 status = _next_status(rule)
                 if status is None:
                     continue
-                wanted = rule["snapshot"].lower()
-                matches = [m for m in SNAPSHOT_ELEMENT.finditer(text) if _snapshot_id(m.group(0)) == wanted]
+                wanted = rule[rule["kind"]].lower()
+                pattern = re.compile(r"<%s>.*?</%s>" % (name, name), re.S)
+                matches = [m for m in pattern.finditer(text) if (_field(m.group(0), id_field) or "").lower() == wanted]
                 if not matches:
                     continue
                 rule["used"] += 1
                 progress = 100 if status == "available" else int(rule.get("progress", 0))
                 for m in reversed(matches):  # right to left so earlier offsets stay valid
-                    element = re.sub(r"<Status>[^<]*</Status>", "<Status>%s</Status>" % status, m.group(0))
-                    element = re.sub(r"<PercentProgress>[^<]*</PercentProgress>",
-                                     "<PercentProgress>%d</PercentProgress>" % progress, element)
+                    if rule["kind"] == "snapshot":
+                        element = re.sub(r"<Status>[^<]*</Status>", "<Status>%s</Status>" % status, m.group(0))
+                        element = re.sub(r"<PercentProgress>[^<]*</PercentProgress>",
+                                         "<PercentProgress>%d</PercentProgress>" % progress, element)
+                    else:
+                        element = _set_own_field(m.group(0), status_field, status)
                     text = text[:m.start()] + element + text[m.end():]
                 written.append(status)
         return (text.encode("utf-8") if written else body), written
@@ -364,7 +382,7 @@ class ProxyState:
         rewrite_statuses."""
         with self.lock:
             for rule in self.rules:
-                if rule["type"] == "status" and rule.get("region") in (None, region) and rule["snapshot"].lower() == snapshot:
+                if rule["type"] == "status" and rule.get("region") in (None, region) and (rule.get("snapshot") or "").lower() == snapshot:
                     status = _next_status(rule) or status
         return status
 
@@ -702,6 +720,24 @@ def _next_status(rule):
 def _arn_region(arn):
     m = ARN_REGION.match(arn or "")
     return m.group(1) if m else None
+
+
+def _set_own_field(element, name, value):
+    """element with its own <name> child (not one nested deeper, as a member's or a security group's <Status>)
+    set to value."""
+    depth = 0
+    for tag in re.finditer(r"<(/?)([A-Za-z0-9]+)(\s*/)?>", element):
+        closing, tag_name, empty = tag.groups()
+        if empty:
+            continue
+        if closing:
+            depth -= 1
+            continue
+        depth += 1
+        if depth == 2 and tag_name == name:
+            end = element.index("</%s>" % name, tag.end())
+            return element[:tag.end()] + xml_escape(value) + element[end:]
+    return element
 
 
 def _field(element, name):

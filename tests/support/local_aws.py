@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Start/stop the local AWS stand-in: a moto server plus aws_proxy.py in front of it.
+"""Start/stop the local AWS stand-in: a moto server (moto_patched.py) plus aws_proxy.py in front of it.
 
   python local_aws.py start --state-dir DIR   # prints the proxy URL, writes DIR/local_aws.json
   python local_aws.py stop --state-dir DIR    # idempotent
@@ -46,10 +46,8 @@ def _free_port():
 
 
 def _moto_command(port):
-    moto_server = Path(sys.executable).parent / "moto_server"
-    if moto_server.exists():
-        return [str(moto_server), "-H", "127.0.0.1", "-p", str(port)]
-    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    """moto's server, through moto_patched.py: moto with the fixes restoring a Neptune cluster needs."""
+    return [sys.executable, str(HERE / "moto_patched.py"), "-H", "127.0.0.1", "-p", str(port)]
 
 
 def _spawn(cmd, log_path):

@@ -946,3 +946,30 @@ def test_region_port_arguments_are_checked():
     for bad in ("us-west-2", "west=1", "us-west-2=x"):
         with pytest.raises(Exception, match="REGION=PORT"):
             aws_proxy.region_port(bad)
+
+
+def test_status_rules_for_a_cluster_and_an_instance_rewrite_their_own_status_only(neptune, proxy):
+    name = "st-%s" % uuid.uuid4().hex[:8]
+    neptune.create_db_cluster(DBClusterIdentifier=name, Engine="neptune", VpcSecurityGroupIds=["sg-1"])
+    neptune.create_db_instance(DBInstanceIdentifier=name + "-1", DBInstanceClass="db.r6g.large", Engine="neptune",
+                               DBClusterIdentifier=name)
+    proxy.add_rule(type="status", cluster=name, statuses=["creating", "backing-up"])
+    proxy.add_rule(type="status", instance=name + "-1", statuses="modifying")
+    seen = [neptune.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"][0] for _attempt in range(3)]
+    assert [c["Status"] for c in seen] == ["creating", "backing-up", "available"]
+    # The cluster's own status only: its members' and security groups' stay as they are.
+    assert [g["Status"] for g in seen[0]["VpcSecurityGroups"]] == [g["Status"] for g in seen[2]["VpcSecurityGroups"]]
+    other = neptune.describe_db_clusters(DBClusterIdentifier="c1")["DBClusters"][0]
+    assert other["Status"] == "available"
+    filters = [{"Name": "db-cluster-id", "Values": [name]}]
+    statuses = [neptune.describe_db_instances(Filters=filters)["DBInstances"][0]["DBInstanceStatus"] for _attempt in range(2)]
+    assert statuses == ["modifying", "available"]
+    assert [c["rewritten_status"] for c in proxy.calls() if c["action"] == "DescribeDBInstances"] == ["modifying", None]
+
+
+def test_a_status_rule_names_one_thing(proxy):
+    status, answer = proxy.request("POST", "/_proxy/rules", {"type": "status", "statuses": "creating"})
+    assert status == 400
+    status, answer = proxy.request("POST", "/_proxy/rules",
+                                   {"type": "status", "cluster": "a", "instance": "b", "statuses": "creating"})
+    assert status == 400

@@ -27,8 +27,9 @@ itself) with the credentials of the usual AWS_* environment variables.
                       #  "tags", "restore": sorted accounts allowed to restore it}; finds automated ones
   exists ID...        # {ID: true or false}; also finds automated snapshots
   count CLUSTER       # {"manual": number of manual snapshots of CLUSTER}
-  cleanup PREFIX      # deletes the manual snapshots, then the clusters (no final snapshot) named
-                      # PREFIX-*; missing ones are fine
+  cleanup PREFIX      # deletes the instances, the manual snapshots, then the clusters (no final
+                      # snapshot, deletion protection turned off) named PREFIX-*; missing ones are fine
+  resources PREFIX    # {"clusters": {ID: status}, "instances": {ID: status}} of those named PREFIX-*
   proxy PATH [JSON]   # POST JSON (or nothing) to the proxy's /_proxy/PATH (needs --config)
 
 FIXTURE_POLL_SECONDS (default 15) sets how often waits poll; FIXTURE_WAIT_SECONDS (default 3600)
@@ -38,6 +39,7 @@ A target's own commands live in a script of its own that imports this file and h
 COMMANDS to main() (see neptune_load/load_fixture.py); every command gets a Fixture first.
 """
 
+import contextlib
 import json
 import os
 import sys
@@ -47,7 +49,7 @@ import urllib.request
 import boto3
 import botocore.exceptions
 
-NOT_FOUND = ("DBClusterNotFoundFault", "DBClusterSnapshotNotFoundFault")
+NOT_FOUND = ("DBClusterNotFoundFault", "DBClusterSnapshotNotFoundFault", "DBInstanceNotFound")
 
 
 def load_config(path):
@@ -221,11 +223,29 @@ def manual_snapshots(fixture, prefix=""):
     return [s for page in pages for s in page["DBClusterSnapshots"] if s["DBClusterSnapshotIdentifier"].startswith(prefix)]
 
 
+def resources(fixture, prefix):
+    """The clusters and instances named PREFIX-*: {"clusters": {ID: status}, "instances": {ID: status}}."""
+    rds = fixture.client()
+    clusters = [c for page in rds.get_paginator("describe_db_clusters").paginate() for c in page["DBClusters"]]
+    instances = [i for page in rds.get_paginator("describe_db_instances").paginate() for i in page["DBInstances"]]
+    return {
+        "clusters": {c["DBClusterIdentifier"]: c["Status"] for c in clusters
+                     if c["DBClusterIdentifier"].startswith(prefix + "-")},
+        "instances": {i["DBInstanceIdentifier"]: i["DBInstanceStatus"] for i in instances
+                      if i["DBInstanceIdentifier"].startswith(prefix + "-")},
+    }
+
+
 def cleanup(fixture, prefix):
     rds = fixture.client()
     pages = rds.get_paginator("describe_db_clusters").paginate()
     clusters = [c["DBClusterIdentifier"] for page in pages for c in page["DBClusters"] if c["DBClusterIdentifier"].startswith(prefix + "-")]
+    for cluster in clusters:
+        # A cluster with instances or deletion protection cannot be deleted (restore targets make both).
+        with contextlib.suppress(botocore.exceptions.ClientError):
+            rds.modify_db_cluster(DBClusterIdentifier=cluster, DeletionProtection=False, ApplyImmediately=True)
     deletes = [
+        ("instances", rds.delete_db_instance, "DBInstanceIdentifier", sorted(resources(fixture, prefix)["instances"])),
         ("snapshots", rds.delete_db_cluster_snapshot, "DBClusterSnapshotIdentifier",
          [s["DBClusterSnapshotIdentifier"] for s in manual_snapshots(fixture, prefix + "-")]),
         ("clusters", lambda **request: rds.delete_db_cluster(SkipFinalSnapshot=True, **request), "DBClusterIdentifier", clusters),
@@ -258,6 +278,7 @@ COMMANDS = {
     "setup": setup,
     "describe": describe,
     "exists": exists,
+    "resources": resources,
     "count": count,
     "cleanup": cleanup,
     "proxy": proxy,
