@@ -109,6 +109,8 @@ def test_the_sweep_deletes_old_drill_clusters_only(region, run_module):
     calls.clear()
     rds_calls.clear()
     result = run_prepare(run_module, region, snapshot="graph-nightly")
+    assert "failed" not in result, result["msg"]
+    assert result["sweep_failed"] == {}
     assert result["changed"] is True
     assert result["swept"] == [{"identifier": "old-drill", "minutes": 3000.0}]
     assert result["kept"] == [{"identifier": "fresh-drill", "minutes": 30.0}]
