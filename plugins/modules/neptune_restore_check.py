@@ -214,7 +214,7 @@ cluster:
       type: bool
       sample: true
     kms_key_id:
-      description: The ARN of the cluster's KMS key, when it is encrypted.
+      description: The ARN of the cluster's KMS key; null when the cluster is not encrypted.
       returned: always
       type: str
       sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab
