@@ -103,6 +103,7 @@ attributes:
     description: Makes the same read calls and reports the same result.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
   idempotent:
     support: full
     description: Reads only.
