@@ -242,7 +242,7 @@ def cluster_summary(cluster: dict | None) -> dict:
         "engine": cluster.get("Engine"),
         "engine_version": cluster.get("EngineVersion"),
         "storage_encrypted": cluster.get("StorageEncrypted"),
-        "kms_key_id": cluster.get("KmsKeyId"),
+        "kms_key_id": cluster.get("KmsKeyId") if cluster.get("StorageEncrypted") else None,
         "endpoint": cluster.get("Endpoint"),
         "port": cluster.get("Port"),
     }

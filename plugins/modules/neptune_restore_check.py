@@ -35,7 +35,7 @@ options:
     aliases: ['cluster_id']
   snapshot:
     description:
-      - The snapshot the cluster was restored from, as M(graphops.neptune.neptune_cluster_restore) takes it: a manual
+      - The snapshot the cluster was restored from, as M(graphops.neptune.neptune_cluster_restore) takes it, a manual
         snapshot's identifier, an automated one (V(rds:...)), an AWS Backup recovery point (V(awsbackup:job-...)), or
         a snapshot's ARN (of this region).
       - A snapshot that cannot be found fails the task, naming it, before any check.
@@ -79,8 +79,8 @@ options:
         type: str
       expected:
         description:
-          - What the query's C(results) must equal (a list of rows, each a dictionary), such as
-            V([{"nodes": 42}]). Required with O(data_check.query).
+          - What the query's C(results) must equal (a list of rows, each a dictionary, as in the examples).
+            Required with O(data_check.query).
           - Compared as JSON values, so V(42) equals V(42.0).
         type: raw
 notes:
@@ -103,6 +103,7 @@ attributes:
     description: Makes the same read calls and reports the same result.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
   idempotent:
     support: full
     description: Reads only.
@@ -214,7 +215,7 @@ cluster:
       type: bool
       sample: true
     kms_key_id:
-      description: The ARN of the cluster's KMS key, when it is encrypted.
+      description: The ARN of the cluster's KMS key; null when the cluster is not encrypted.
       returned: always
       type: str
       sample: arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4444-8888-0123456789ab

@@ -77,6 +77,7 @@ attributes:
     description: Reads only, and returns what the sweep would delete.
   diff_mode:
     support: none
+    description: No diff is returned.
   idempotent:
     support: full
     description: A second run finds nothing more to sweep.
@@ -241,7 +242,7 @@ def main():
             else:
                 plan, failed = sweep(api, clusters, now, params["sweep_older_than"], params["wait_timeout"])
             result.update(
-                changed=bool(set(name for name, _ in plan.stale) - set(failed)),
+                changed=any(name not in failed for name, minutes in plan.stale),
                 swept=[{"identifier": name, "minutes": minutes} for name, minutes in plan.stale if name not in failed],
                 kept=[{"identifier": name, "minutes": minutes} for name, minutes in plan.fresh],
                 sweep_failed=failed,

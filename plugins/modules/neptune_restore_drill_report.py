@@ -71,6 +71,7 @@ attributes:
     description: Reads only; the results file is not written.
   diff_mode:
     support: none
+    description: No diff is returned.
   idempotent:
     support: none
     description: Each run appends a line to O(results_file), when given.

@@ -267,3 +267,12 @@ def test_bad_input_is_refused_before_any_call(stubbed, data, run_module, args, w
     for word in words:
         assert word in result["msg"]
     assert calls == [] and data[2] == []
+
+
+def test_documented_options_are_the_argument_spec():
+    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
+    assert set(documented) == set(module.ARGUMENT_SPEC)
+    for name, spec in module.ARGUMENT_SPEC.items():
+        assert documented[name]["type"] == spec["type"]
+        assert documented[name].get("aliases") == spec.get("aliases")
+    assert set(documented["data_check"]["suboptions"]) == set(module.ARGUMENT_SPEC["data_check"]["options"])
