@@ -100,6 +100,21 @@ def test_prepare_picks_the_newest_available_snapshot_of_a_cluster(region, run_mo
     assert result["drill_cluster"] == "graph-drill-20261202-040000"
 
 
+def test_prepare_with_a_rotation_picks_its_newest_snapshot_by_the_listings_tags(region, run_module):
+    _client, raw, calls, _rds, rds_calls = region
+    marks = [{"Key": "graphops.neptune/rotation", "Value": "nightly"},
+             {"Key": "graphops.neptune/rotation-region", "Value": "us-east-1"}]
+    raw.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="graph-nightly-20261201-030000",
+                                   DBClusterIdentifier="graph", Tags=marks)
+    raw.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="graph-by-hand", DBClusterIdentifier="graph")
+    calls.clear()
+    result = run_prepare(run_module, region, cluster="graph", rotation="nightly", sweep=False)
+    assert result["snapshot"]["db_cluster_snapshot_identifier"] == "graph-nightly-20261201-030000"
+    # The rotation's marks come with the listing (the rds model's TagList): no tag read.
+    assert rds_calls == ["DescribeDBClusterSnapshots"]
+    assert calls == []
+
+
 def test_the_sweep_deletes_old_drill_clusters_only(region, run_module):
     _client, raw, calls, _rds, rds_calls = region
     restored(raw, "old-drill", {DRILL_TAG: ago(3000), RESTORED_FROM_TAG: "graph-nightly"})
