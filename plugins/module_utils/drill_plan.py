@@ -42,7 +42,7 @@ MIN_SWEEP_MINUTES = 60
 DEFAULT_SWEEP_MINUTES = 1440
 # The phases of a drill, in order, and the step each failure is named by.
 PHASES = ("restore", "instance", "check", "teardown")
-STEPS = ("prepare", "restore", "instance", "check", "teardown", "left_behind")
+STEPS = ("prepare", "sweep", "restore", "instance", "check", "teardown", "left_behind")
 
 
 def utc_text(moment: datetime) -> str:
@@ -196,9 +196,12 @@ def ran(result: dict) -> bool:
 
 
 def failures(drill_cluster: str, restore: dict, check: dict, teardown: dict, left_behind: list,
-             listing_error: str | None) -> list:
+             listing_error: str | None, sweep_failed: dict | None = None) -> list:
     """(step, message) of every step that failed, in the order of the steps."""
     found = []
+    if sweep_failed:
+        found.append(("sweep", "the sweep could not delete " + "; ".join(
+            f"{name}: {why}" for name, why in sorted(sweep_failed.items()))))
     if not ran(restore):
         found.append(("restore", "the restore did not run"))
     elif restore.get("failed"):
@@ -232,7 +235,8 @@ def build_report(inputs: dict, left_behind: list, listing_error: str | None = No
     time_to_restore (snapshot chosen to cluster serving), and what carries the drill tag after the teardown."""
     drill_cluster = inputs["drill_cluster"].lower()
     restore, check, teardown = (inputs.get(name) or {} for name in ("restore", "check", "teardown"))
-    found = failures(drill_cluster, restore, check, teardown, left_behind, listing_error)
+    found = failures(drill_cluster, restore, check, teardown, left_behind, listing_error,
+                     inputs.get("sweep_failed"))
     first = found[0] if found else (None, None)
     served = ran(restore) and not restore.get("failed") and not check_mode
     return {
@@ -248,6 +252,7 @@ def build_report(inputs: dict, left_behind: list, listing_error: str | None = No
         "seconds": phase_seconds(restore, check, teardown),
         "time_to_restore": seconds_between(inputs.get("chosen_at"), inputs.get("served_at")) if served else None,
         "checks": check.get("checks") or [],
+        "swept": list(inputs.get("swept") or []),
         "left_behind": left_behind,
     }
 

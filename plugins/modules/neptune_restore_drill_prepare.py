@@ -18,7 +18,8 @@ description:
     O(sweep_older_than) minutes, deleting their instances, then the clusters, without final snapshot and without
     waiting. A drill cluster is told only by the tags AWS keeps on it - C(graphops.neptune/drill), whose value is the
     instant its drill started, together with C(graphops.neptune/restored-from) - never by its name. One cluster's
-    failure does not stop the others; the task fails at the end, naming each.
+    failure does not stop the others; the task fails at the end, naming each, with the snapshot picked and the
+    drill cluster named all the same (the role drills, then fails at the step V(sweep)).
   - Picks the snapshot to restore - O(snapshot), checked to exist, be a Neptune snapshot and be available, or the
     newest available snapshot of O(cluster) (of the rotation O(rotation), when given) - and names the drill cluster
     C(<cluster>-drill-<YYYYMMDD>-<HHMMSS>) (UTC), shortened to leave room for its instance's C(-1) within 63
@@ -99,52 +100,52 @@ EXAMPLES = r"""
 RETURN = r"""
 snapshot:
   description: The snapshot to restore, in snake_case.
-  returned: success
+  returned: when a snapshot was picked (also when the sweep failed)
   type: dict
   contains:
     db_cluster_snapshot_identifier:
       description: The snapshot's identifier; give it to the restore.
       type: str
-      returned: success
+      returned: when a snapshot was picked (also when the sweep failed)
       sample: graph-prod-nightly-20261202-030000
     db_cluster_identifier:
       description: The cluster it was taken of.
       type: str
-      returned: success
+      returned: when a snapshot was picked (also when the sweep failed)
       sample: graph-prod
     snapshot_create_time:
       description: When it was taken.
       type: str
-      returned: success
+      returned: when a snapshot was picked (also when the sweep failed)
       sample: "2026-12-02T03:00:00+00:00"
     engine_version:
       description: Its engine version.
       type: str
-      returned: success
+      returned: when a snapshot was picked (also when the sweep failed)
       sample: 1.3.2.1
     storage_encrypted:
       description: Whether it is encrypted.
       type: bool
-      returned: success
+      returned: when a snapshot was picked (also when the sweep failed)
       sample: true
 drill_cluster:
   description: The drill cluster's identifier; its instance is this followed by C(-1).
-  returned: success
+  returned: when a snapshot was picked (also when the sweep failed)
   type: str
   sample: graph-prod-drill-20261202-040000
 source_cluster:
   description: The cluster the drill cluster is named after (O(cluster), or the snapshot's cluster).
-  returned: success
+  returned: when a snapshot was picked (also when the sweep failed)
   type: str
   sample: graph-prod
 drill_tag:
   description: The value of the C(graphops.neptune/drill) tag to give the drill cluster, the drill's start (UTC).
-  returned: success
+  returned: when a snapshot was picked (also when the sweep failed)
   type: str
   sample: "2026-12-02T04:00:00Z"
 chosen_at:
   description: The instant the snapshot was chosen (the start of time-to-restore), ISO 8601 UTC.
-  returned: success
+  returned: when a snapshot was picked (also when the sweep failed)
   type: str
   sample: "2026-12-02T04:00:01.250000Z"
 swept:
@@ -253,22 +254,23 @@ def main():
     except AnsibleAWSError as error:
         module.fail_json_aws_error(error)
 
-    if result["sweep_failed"]:
-        module.fail_json(msg="The sweep could not delete every drill cluster an earlier run left behind: " + "; ".join(
-            f"{name}: {why}" for name, why in sorted(result["sweep_failed"].items())), **result)
     source_cluster = cluster or (snapshot.get("db_cluster_identifier") or "restore").lower()
     try:
         drill_cluster = drill_cluster_id(source_cluster, now)
     except InvalidInput as error:
         module.fail_json(msg=str(error), **result)
-    module.exit_json(
+    result.update(
         snapshot=snapshot_summary(snapshot),
         source_cluster=source_cluster,
         drill_cluster=drill_cluster,
         drill_tag=utc_text(now),
         chosen_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        **result,
     )
+    if result["sweep_failed"]:
+        # Every other old drill cluster was deleted and the snapshot is chosen: the result says so, then fails.
+        module.fail_json(msg="The sweep could not delete every drill cluster an earlier run left behind: " + "; ".join(
+            f"{name}: {why}" for name, why in sorted(result["sweep_failed"].items())), **result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

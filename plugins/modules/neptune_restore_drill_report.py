@@ -19,8 +19,9 @@ description:
     result from the registered results of the restore (M(graphops.neptune.neptune_cluster_restore)), the check
     (M(graphops.neptune.neptune_restore_check)) and the teardown.
   - The drill passed when the restore, the check and the teardown succeeded and nothing of the drill cluster carries
-    the drill tag any more. Otherwise RV(result.failed_step) names the first step that failed - V(restore) (the
-    cluster), V(instance), V(check) (and RV(result.failed_check) the check), V(teardown) or V(left_behind).
+    the drill tag any more, and the sweep deleted every old drill cluster. Otherwise RV(result.failed_step) names the
+    first step that failed - V(sweep), V(restore) (the cluster), V(instance), V(check) (and RV(result.failed_check)
+    the check), V(teardown) or V(left_behind).
   - The module itself does not fail on a failed drill; the role does, with RV(summary).
 author:
   - graphops engineers (@graphops)
@@ -52,6 +53,17 @@ options:
     default: {}
   teardown:
     description: The registered result of the teardown task (empty when it did not run).
+    type: dict
+    default: {}
+  swept:
+    description: The drill clusters the sweep deleted (the prepare step's RV(result.swept)), reported as they are.
+    type: list
+    elements: dict
+    default: []
+  sweep_failed:
+    description:
+      - The drill clusters the sweep could not delete, and why (the prepare step's C(sweep_failed)). Any fails the
+        drill at the step V(sweep), after the drill itself ran.
     type: dict
     default: {}
   results_file:
@@ -127,7 +139,8 @@ result:
       returned: always
       sample: false
     failed_step:
-      description: The first step that failed (V(restore), V(instance), V(check), V(teardown), V(left_behind)), or null.
+      description: The first step that failed (V(sweep), V(restore), V(instance), V(check), V(teardown),
+        V(left_behind)), or null.
       type: str
       returned: always
       sample: check
@@ -159,6 +172,12 @@ result:
       elements: dict
       returned: always
       sample: [{"name": "cluster_available", "passed": true, "expected": "available", "actual": "available"}]
+    swept:
+      description: The drill clusters an earlier run left behind that the sweep deleted, with their age in minutes.
+      type: list
+      elements: dict
+      returned: always
+      sample: [{"identifier": "graph-prod-drill-20261125-040000", "minutes": 10080.0}]
     left_behind:
       description: Every cluster and instance carrying the drill tag after the teardown (any drill's); must be empty.
       type: list
@@ -194,6 +213,8 @@ ARGUMENT_SPEC = dict(
     restore=dict(type="dict", default={}),
     check=dict(type="dict", default={}),
     teardown=dict(type="dict", default={}),
+    swept=dict(type="list", elements="dict", default=[]),
+    sweep_failed=dict(type="dict", default={}),
     results_file=dict(type="path"),
 )
 

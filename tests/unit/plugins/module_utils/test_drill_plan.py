@@ -202,6 +202,16 @@ def test_what_the_drill_left_behind_fails_it_and_others_drills_are_listed_only()
     assert "graph-drill-20261202-040000-1" in result["failures"][0]["msg"]
 
 
+def test_a_sweep_that_failed_fails_the_drill_first_after_it_ran():
+    inputs = dict(INPUTS, restore=RESTORED, check=CHECKED, teardown=TORN_DOWN,
+                  swept=[{"identifier": "b-drill", "minutes": 3000.0}], sweep_failed={"a-drill": "Throttling"})
+    result = drill_plan.build_report(inputs, [])
+    assert result["failed_step"] == "sweep"
+    assert result["failures"] == [{"step": "sweep", "msg": "the sweep could not delete a-drill: Throttling"}]
+    assert result["time_to_restore"] == 1230.5
+    assert result["swept"] == [{"identifier": "b-drill", "minutes": 3000.0}]
+
+
 def test_a_listing_that_fails_fails_the_drill():
     result = drill_plan.build_report(dict(INPUTS, restore=RESTORED, check=CHECKED, teardown=TORN_DOWN), [],
                                      listing_error="Throttling")

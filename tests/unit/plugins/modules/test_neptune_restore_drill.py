@@ -165,6 +165,9 @@ def test_one_clusters_sweep_failure_does_not_stop_the_others_and_fails_the_task(
     assert "a-drill: delete DB cluster 'a-drill': Throttling" in result["msg"]
     assert result["swept"] == [{"identifier": "b-drill", "minutes": 3000.0}]
     assert list(result["sweep_failed"]) == ["a-drill"]
+    # The drill still has its snapshot and its name: the role drills, then fails at the step 'sweep'.
+    assert result["drill_cluster"] == "graph-drill-20261202-040000"
+    assert result["snapshot"]["db_cluster_snapshot_identifier"] == "graph-nightly"
     assert "b-drill" not in cluster_names(raw)
     assert "a-drill" in cluster_names(raw)
 
@@ -262,8 +265,16 @@ def test_return_documentation_matches_what_comes_back(region, run_module):
     prepared = run_prepare(run_module, region, snapshot="graph-nightly")
     documented = yaml.safe_load(prepare.RETURN)
     assert set(documented) == set(prepared) - {"changed", "invocation"}
+    assert prepared["swept"] == [{"identifier": "old-drill", "minutes": 3000.0}]
     assert set(documented["snapshot"]["contains"]) <= set(prepared["snapshot"])
-    reported = run_report(run_module, region, **PASSED)
+    reported = run_report(run_module, region, swept=prepared["swept"], **PASSED)
     documented = yaml.safe_load(report.RETURN)
     assert set(documented) == set(reported) - {"changed", "invocation"}
     assert set(documented["result"]["contains"]) == set(reported["result"])
+    assert reported["result"]["swept"] == prepared["swept"]
+
+
+def test_report_of_a_sweep_that_failed_names_the_step_sweep(region, run_module):
+    result = run_report(run_module, region, sweep_failed={"a-drill": "Throttling"}, **PASSED)
+    assert result["result"]["failed_step"] == "sweep"
+    assert "failed at step 'sweep'" in result["summary"]
