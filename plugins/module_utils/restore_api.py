@@ -23,6 +23,19 @@ CLUSTER_EXISTS = "DBClusterAlreadyExistsFault"
 INSTANCE_EXISTS = "DBInstanceAlreadyExists"
 INSTANCE_NOT_FOUND = "DBInstanceNotFound"
 INSTANCE_BUSY = "InvalidDBInstanceState"
+SUBNET_GROUP_NOT_FOUND = "DBSubnetGroupNotFoundFault"
+KMS_KEY_NOT_ACCESSIBLE = "KMSKeyNotAccessibleFault"
+
+
+def restore_hints(request) -> dict:
+    """Sentences naming the value AWS refused a restore for, where AWS's own message may not (nothing was made)."""
+    key = f"kms_key_id {request.kms_key_id!r}" if request.kms_key_id else "the snapshot's KMS key"
+    return {
+        SUBNET_GROUP_NOT_FOUND: f"db_subnet_group_name {request.db_subnet_group_name!r} was not found in this region "
+                                "(nothing was made)",
+        KMS_KEY_NOT_ACCESSIBLE: f"{key} cannot be used: it is not there, disabled, or the caller may not use it "
+                                "(kms:CreateGrant, kms:DescribeKey on the key; nothing was made)",
+    }
 
 
 class AlreadyThere(Exception):
@@ -73,7 +86,7 @@ class NeptuneRestoreApi(NeptuneSnapshotApi):
         call.update((key, value) for key, value in optional.items() if value is not None)
         description = f"restore DB cluster {request.cluster_id!r} from snapshot {request.snapshot.reference!r}"
         try:
-            with aws_call(description, missing_codes=(CLUSTER_EXISTS,)):
+            with aws_call(description, missing_codes=(CLUSTER_EXISTS,), hints=restore_hints(request)):
                 response = self.client.restore_db_cluster_from_snapshot(aws_retry=True, **call)
         except MissingResource:  # here: the cluster is there already
             raise AlreadyThere() from None

@@ -137,6 +137,17 @@ def _check_final_snapshot(params: dict, cluster_id: str):
     return True, None
 
 
+def parse_restore_snapshot(snapshot, region: str | None) -> SnapshotSource:
+    """The snapshot to restore (identifier, rds:..., awsbackup:job-..., or an ARN), which must be of this region."""
+    source = parse_source(snapshot, None, region)
+    if source.region is not None:
+        raise InvalidInput(
+            f"snapshot {snapshot!r} is in region {source.region!r}: AWS restores snapshots of this region "
+            f"({region!r}) only; copy it here first (graphops.neptune.neptune_cluster_snapshot)"
+        )
+    return source
+
+
 def build_request(params: dict, region: str | None = None) -> RestoreRequest:
     """Validate the module's parameters; raises InvalidInput before any AWS call."""
     cluster_id = normalize_identifier(params["db_cluster_identifier"], "db_cluster_identifier")
@@ -144,12 +155,7 @@ def build_request(params: dict, region: str | None = None) -> RestoreRequest:
     snapshot = params.get("snapshot")
     if state == "present" and snapshot is None:
         raise InvalidInput("snapshot is required with state=present: name the snapshot to restore")
-    source = parse_source(snapshot, None, region) if snapshot is not None else None
-    if source is not None and source.region is not None:
-        raise InvalidInput(
-            f"snapshot {snapshot!r} is in region {source.region!r}: AWS restores snapshots of this region "
-            f"({region!r}) only; copy it here first (graphops.neptune.neptune_cluster_snapshot)"
-        )
+    source = parse_restore_snapshot(snapshot, region) if snapshot is not None else None
     count = params.get("instance_count", 1)
     instance_class = params.get("instance_class")
     scaling = _check_scaling(params.get("serverless_v2_scaling"))

@@ -83,6 +83,7 @@ def write_cloud_config(dest, endpoints):
     text = CLOUD_TEMPLATE.read_text().replace("@AWS_ENDPOINT_URL@", endpoints["proxy_url"])
     for region, url in endpoints["region_urls"].items():  # @AWS_ENDPOINT_URL_US_WEST_2@: us-west-2's own endpoint
         text = text.replace("@AWS_ENDPOINT_URL_%s@" % region.upper().replace("-", "_"), url)
+    text = text.replace("@NEPTUNEDATA_URL@", endpoints["neptunedata_url"])
     Path(dest).write_text(text.replace("@MOTO_URL@", endpoints["moto_url"]))
 
 

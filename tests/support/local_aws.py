@@ -1,15 +1,17 @@
 #!/usr/bin/env python
-"""Start/stop the local AWS stand-in: a moto server (moto_patched.py) plus aws_proxy.py in front of it.
+"""Start/stop the local AWS stand-in: a moto server (moto_patched.py) plus aws_proxy.py in front of it, and
+neptunedata_local.py, the stand-in of a cluster's graph engine (the neptunedata API, which moto lacks).
 
   python local_aws.py start --state-dir DIR   # prints the proxy URL, writes DIR/local_aws.json
   python local_aws.py stop --state-dir DIR    # idempotent
 
 Importable too:
 
-  with local_aws(state_dir) as info:   # {"moto_url", "proxy_url", "region_urls", "moto_pid", "proxy_pid"}
+  with local_aws(state_dir) as info:   # {"moto_url", "proxy_url", "region_urls", "neptunedata_url", "moto_pid",
+      ...                                #  "proxy_pid", "neptunedata_pid"}
       ...
 
-Both servers bind 127.0.0.1 only and log to DIR/moto.log and DIR/proxy.log. proxy_url serves every
+The servers bind 127.0.0.1 only and log to DIR/moto.log, DIR/proxy.log and DIR/neptunedata.log. proxy_url serves every
 region; region_urls holds one endpoint per region of REGIONS that serves that region only (the proxy
 refuses a request there signed for another region, as a real regional endpoint does: see aws_proxy.py).
 """
@@ -155,31 +157,36 @@ def start(state_dir, timeout=START_TIMEOUT):
     state_dir = Path(state_dir).resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     old = _read_state(state_dir)
-    if old and any(_alive(old.get(k) or 0) for k in ("moto_pid", "proxy_pid")):
+    if old and any(_alive(old.get(k) or 0) for k in ("moto_pid", "proxy_pid", "neptunedata_pid")):
         raise LocalAwsError("already running per %s; run 'stop' first" % (state_dir / STATE_FILE))
     ports = set()
-    while len(ports) < 2 + len(REGIONS):
+    while len(ports) < 3 + len(REGIONS):
         ports.add(_free_port())
-    moto_port, proxy_port, *region_ports = sorted(ports)
+    moto_port, proxy_port, neptunedata_port, *region_ports = sorted(ports)
     moto_url = "http://127.0.0.1:%d" % moto_port
     proxy_url = "http://127.0.0.1:%d" % proxy_port
-    moto_log, proxy_log = state_dir / "moto.log", state_dir / "proxy.log"
-    moto = proxy = None
+    neptunedata_url = "http://127.0.0.1:%d" % neptunedata_port
+    moto_log, proxy_log, neptunedata_log = state_dir / "moto.log", state_dir / "proxy.log", state_dir / "neptunedata.log"
+    moto = proxy = neptunedata = None
     try:
         moto = _spawn(_moto_command(moto_port), moto_log)
         region_args = [arg for region, port in zip(REGIONS, region_ports) for arg in ("--region-port", "%s=%d" % (region, port))]
         proxy = _spawn([sys.executable, str(HERE / "aws_proxy.py"), "--listen-port", str(proxy_port),
                         "--upstream", moto_url] + region_args, proxy_log)
+        neptunedata = _spawn([sys.executable, str(HERE / "neptunedata_local.py"), "--listen-port",
+                              str(neptunedata_port)], neptunedata_log)
         _wait_ready([("moto_server", moto, moto_url + "/moto-api/", moto_log),
-                     ("aws_proxy", proxy, proxy_url + "/_proxy/health", proxy_log)], timeout)
+                     ("aws_proxy", proxy, proxy_url + "/_proxy/health", proxy_log),
+                     ("neptunedata_local", neptunedata, neptunedata_url + "/_data/health", neptunedata_log)], timeout)
     except BaseException:
-        for proc, marker in ((proxy, "aws_proxy"), (moto, "moto")):
+        for proc, marker in ((neptunedata, "neptunedata_local"), (proxy, "aws_proxy"), (moto, "moto")):
             if proc is not None:
                 _terminate(proc.pid, marker, grace=2.0)
         raise
     region_urls = {region: "http://127.0.0.1:%d" % port for region, port in zip(REGIONS, region_ports)}
-    info = {"moto_url": moto_url, "proxy_url": proxy_url, "region_urls": region_urls, "moto_pid": moto.pid,
-            "proxy_pid": proxy.pid}
+    info = {"moto_url": moto_url, "proxy_url": proxy_url, "region_urls": region_urls,
+            "neptunedata_url": neptunedata_url, "moto_pid": moto.pid, "proxy_pid": proxy.pid,
+            "neptunedata_pid": neptunedata.pid}
     tmp = state_dir / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(info, indent=2) + "\n")
     tmp.replace(state_dir / STATE_FILE)
@@ -191,6 +198,7 @@ def stop(state_dir):
     path = Path(state_dir) / STATE_FILE
     info = _read_state(state_dir)
     if info:
+        _terminate(info.get("neptunedata_pid"), "neptunedata_local")
         _terminate(info.get("proxy_pid"), "aws_proxy")
         _terminate(info.get("moto_pid"), "moto")
     with contextlib.suppress(FileNotFoundError):
@@ -207,7 +215,7 @@ def local_aws(state_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Start/stop moto + aws_proxy on 127.0.0.1.")
+    parser = argparse.ArgumentParser(description="Start/stop moto + aws_proxy + neptunedata_local on 127.0.0.1.")
     parser.add_argument("command", choices=("start", "stop"))
     parser.add_argument("--state-dir", required=True)
     parser.add_argument("--timeout", type=float, default=START_TIMEOUT, help="start timeout (s)")

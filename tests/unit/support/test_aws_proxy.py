@@ -190,6 +190,7 @@ def test_local_aws_cli_start_stop(tmp_path):
         assert started.stdout.strip() == info["proxy_url"]
         assert info["proxy_url"].startswith("http://127.0.0.1:") and info["moto_url"].startswith("http://127.0.0.1:")
         assert (tmp_path / "moto.log").exists() and (tmp_path / "proxy.log").exists()
+        assert (tmp_path / "neptunedata.log").exists() and info["neptunedata_url"].startswith("http://127.0.0.1:")
         # A second start must refuse rather than orphan the running pair.
         again = subprocess.run(run + ["start", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, check=False)
         assert again.returncode == 1 and "already running" in again.stderr
@@ -198,7 +199,7 @@ def test_local_aws_cli_start_stop(tmp_path):
             stopped = subprocess.run(run + ["stop", "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, check=False)
             assert stopped.returncode == 0, stopped.stderr
     assert not (tmp_path / "local_aws.json").exists()
-    for pid in (info["moto_pid"], info["proxy_pid"]):
+    for pid in (info["moto_pid"], info["proxy_pid"], info["neptunedata_pid"]):
         assert not local_aws._alive(pid)
 
 

@@ -364,6 +364,25 @@ def test_a_lost_restore_answer_of_someone_elses_cluster_is_refused(stubbed, run_
     assert "was not restored by this module" in result["msg"]
 
 
+@pytest.mark.parametrize("code, args, words", [
+    ("DBSubnetGroupNotFoundFault", {"db_subnet_group_name": "no-such-group"},
+     ["db_subnet_group_name 'no-such-group' was not found", "nothing was made"]),
+    ("KMSKeyNotAccessibleFault", {"kms_key_id": "alias/no-such-key"}, ["kms_key_id 'alias/no-such-key' cannot be used"]),
+    ("KMSKeyNotAccessibleFault", {}, ["the snapshot's KMS key cannot be used"]),
+])
+def test_a_restore_refused_for_an_unknown_subnet_group_or_key_names_the_value(stubbed, run_module, code, args, words):
+    client, stubber, calls = stubbed
+    expect_describe_cluster(stubber, None)
+    stubber.add_response("describe_db_cluster_snapshots", {"DBClusterSnapshots": [api_snapshot()]},
+                         {"DBClusterSnapshotIdentifier": "graph-nightly"})
+    stubber.add_client_error("restore_db_cluster_from_snapshot", code, http_status_code=400)
+    result = run(run_module, client, **restore_args(**args))
+    assert result["failed"] is True
+    for word in words:
+        assert word in result["msg"]
+    assert calls.writes == ["RestoreDBClusterFromSnapshot"]
+
+
 def test_a_non_neptune_snapshot_is_refused(stubbed, run_module):
     client, stubber, calls = stubbed
     expect_describe_cluster(stubber, None)
