@@ -526,11 +526,25 @@ def restore_headline(part: dict | None) -> list:
                ours["restore_overshoot"]["median"], peer["restore_overshoot"]["median"]]
     if None in figures:
         return []
-    return ["- restore of a cluster and one instance (AWS's part played as %g s + %g s of `creating`): the module "
-            "noticed each resource at most %.1f s and %.1f s after it became available, the amazon.aws playbook "
-            "(20 s polls) %.1f s and %.1f s; time-to-restore overshoot %.1f s against %.1f s (medians); %s API calls "
-            "against %s." % (summary["cluster_seconds"], summary["instance_seconds"], *figures,
-                             fmt_calls(ours["calls"]), fmt_calls(peer["calls"]))]
+    return ["- restore of a cluster and one instance (AWS's part played as %g s + %g s of `creating`%s): the "
+            "module noticed each resource at most %.1f s and %.1f s after it became available, the amazon.aws "
+            "playbook (20 s polls) %.1f s and %.1f s; time-to-restore overshoot %.1f s against %.1f s (medians); %s "
+            "API calls against %s." % (summary["cluster_seconds"], summary["instance_seconds"],
+                                       offsets_text(summary.get("offsets")), *figures, fmt_calls(ours["calls"]),
+                                       fmt_calls(peer["calls"]))]
+
+
+def offsets_list(offsets: list | None) -> str:
+    """"0, 1.67 and 3.33" (nothing when no run adds anything)."""
+    if not offsets or not any(offsets):
+        return ""
+    return ", ".join("%g" % o for o in offsets[:-1]) + " and %g" % offsets[-1]
+
+
+def offsets_text(offsets: list | None) -> str:
+    """", each run adding 0, 1.67 and 3.33 s" (nothing when no run adds anything)."""
+    listed = offsets_list(offsets)
+    return ", each run adding %s s" % listed if listed else ""
 
 
 def restore_table(summary: dict) -> list:
@@ -582,6 +596,11 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
     load_start = ", ".join("%.1f" % value for value in part.get("load_start", []))
     load_end = ", ".join("%.1f" % value for value in part.get("load_end", part.get("load_start", [])))
     amazon_aws = (versions or {}).get("amazon.aws", "?")
+    phases, longest = "", max(summary["offsets"] or [0])
+    if offsets_list(summary["offsets"]):
+        phases = (" The runs add %s s to both, so that they meet the module's %g s polls at different phases "
+                  "(durations that are multiples of %g s always meet them just after the moment)." % (
+                      offsets_list(summary["offsets"]), poll, poll))
     lines = [
         RESTORE_BEGIN,
         "## Restore: how long after AWS is done a playbook notices",
@@ -599,8 +618,8 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
         "until the instance is available. AWS's part is played by the proxy's timed status rules: the cluster",
         "answers `creating` for T1 = %g s from the answer to the restore, the instance for T2 = %g s from the answer"
         % (cluster_seconds, instance_seconds),
-        "to its create, however often anyone asks; then both are available. Each lane is a whole `ansible-playbook`",
-        "run against the local endpoint with %g ms added to every call:" % settings["latency_ms"],
+        "to its create, however often anyone asks; then both are available.%s Each lane is a whole" % phases,
+        "`ansible-playbook` run against the local endpoint with %g ms added to every call:" % settings["latency_ms"],
         "",
         "- **the module**: one task, `graphops.neptune.neptune_cluster_restore` (one instance, `wait: true`); it",
         "  polls every %g s. The role `restore_drill` waits with this module, so its restore and instance waits are"
@@ -624,7 +643,7 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
         "(the module: one call; the playbook: the next task, a command). **Time to restore** runs from the restore",
         "call to the answer that showed the instance available; its overshoot is that minus T1 + T2 (the two",
         "overshoots, the step between, and the restore call's own round trip). The wall time of the whole run minus",
-        "T1 + T2 adds ansible's and the modules' start-ups.",
+        "the run's T1 + T2 adds ansible's and the modules' start-ups.",
         "",
         "### Goals",
         "",
@@ -649,12 +668,13 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
         "`DescribeDBClusters` every %g s until the cluster is available, `CreateDBInstance` for each instance, then" % poll,
         "`DescribeDBInstances` (one call for all of the cluster's instances) at once and every %g s until all are" % poll,
         "available. Its reads are thus 3, plus one a poll interval of each wait and the one that finds the resource",
-        "available: with T1 = %g s and T2 = %g s, at most %d. An identical re-run makes three reads (the cluster, its"
-        % (cluster_seconds, instance_seconds, settings["read_budget"]),
-        "tags, its instances) and no write. The playbook's polls are whole module runs: `rds_cluster_info` reads the",
-        "cluster and its tags (`DescribeDBClusters`, `ListTagsForResource`), `rds_instance_info` the instance",
-        "(`DescribeDBInstances`, its tags in the answer). Between two of its polls ansible starts the module again,",
-        "so its polls come every %g s plus a module start-up (a second or two here)." % delay,
+        "available: with T1 = %g s and T2 = %g s (the longest here), at most %d. An identical re-run makes three"
+        % (cluster_seconds + longest, instance_seconds + longest, settings["read_budget"]),
+        "reads (the cluster, its tags, its instances) and no write. The playbook's polls are whole module runs:",
+        "`rds_cluster_info` reads the cluster and its tags (`DescribeDBClusters`, `ListTagsForResource`),",
+        "`rds_instance_info` the instance (`DescribeDBInstances`, its tags in the answer). Between two of its polls",
+        "ansible starts the module again, so its polls come every %g s plus a module start-up (a second or two" % delay,
+        "here).",
         "",
         "### What these figures do not show",
         "",

@@ -16,8 +16,9 @@ instance is available. Two lanes do it, each a whole `ansible-playbook` run agai
         `delay: 20`, the delay of rds_cluster's own waiter (module_utils/waiters.py, DBClusterAvailable).
 
 AWS's restore time is played by the proxy's timed status rules ("seconds"): the cluster answers `creating`
-for CLUSTER_SECONDS from the answer to the restore, the instance for INSTANCE_SECONDS from the answer to its
-create, however often anyone asks. The proxy's log then tells, for each wait, when the resource became
+for T1 seconds from the answer to the restore, the instance for T2 seconds from the answer to its create,
+however often anyone asks; run r of N adds r * 5 / N s to both, so that the runs meet the module's polls at
+different phases. The proxy's log then tells, for each wait, when the resource became
 available (the rule's ends_at) and when the lane first saw it so (the first describe answered with its real
 status): the wait's overshoot. Every call is counted by action; each run's end state (the cluster and its
 instance there, the instance in the cluster) is checked on moto, then both are deleted there.
@@ -73,6 +74,15 @@ class RestoreScenario:
     instance_seconds: float
     runs: int
 
+    def offset(self, run: int) -> float:
+        """What run `run` adds to both durations: the runs spread over one poll interval of the module, so that
+        they meet its polls at different phases (a duration that is a multiple of 5 s always meets them just
+        after the moment)."""
+        return round(run * POLL_INTERVAL / self.runs, 2) if self.runs > 1 else 0.0
+
+    def offsets(self) -> list:
+        return [self.offset(run) for run in range(self.runs)]
+
 
 def restore_scenario(runs: int, cluster_seconds: float, instance_seconds: float) -> RestoreScenario:
     return RestoreScenario("restore", "restore, cluster `creating` %g s, instance `creating` %g s" % (
@@ -93,11 +103,13 @@ def instance_id(cluster: str) -> str:
     return cluster + "-1"
 
 
-def status_rules(cluster: str, scenario: RestoreScenario) -> list:
-    """The proxy's timed status rules: AWS's restore, then its instance, `creating` for their seconds."""
-    return [{"type": "status", "cluster": cluster, "statuses": "creating", "seconds": scenario.cluster_seconds},
+def status_rules(cluster: str, scenario: RestoreScenario, run: int = 0) -> list:
+    """The proxy's timed status rules: AWS's restore, then its instance, `creating` for their seconds (and the
+    run's offset)."""
+    offset = scenario.offset(run)
+    return [{"type": "status", "cluster": cluster, "statuses": "creating", "seconds": scenario.cluster_seconds + offset},
             {"type": "status", "instance": instance_id(cluster), "statuses": "creating",
-             "seconds": scenario.instance_seconds}]
+             "seconds": scenario.instance_seconds + offset}]
 
 
 def read_budget(cluster_seconds: float, instance_seconds: float, poll: float = POLL_INTERVAL) -> int:
@@ -269,7 +281,8 @@ class RestoreBench:
         cluster = cluster_id(lane, run) if scenario.key == "restore" else cluster_id(lane + "-" + scenario.key, run)
         self.fixture.remove(cluster)
         self.proxy.prepare(self.latency)
-        for rule in status_rules(cluster, scenario):
+        rules = status_rules(cluster, scenario, run)
+        for rule in rules:
             self.proxy.add_rule(rule)
         run_dir = self.work_dir / "runs" / ("%s-%s-%d" % (scenario.key, lane, run))
         inventory, book = write_playbook(run_dir, PLAYBOOKS[lane](cluster, self.proxy.url))
@@ -277,7 +290,8 @@ class RestoreBench:
         calls, rules = self.proxy.calls(), self.proxy.rules()
         result["calls"] = stats.count_actions(calls)
         result.update(wait_figures(calls, rules))
-        result["wall_overshoot"] = result["seconds"] - scenario.cluster_seconds - scenario.instance_seconds
+        result["aws_seconds"] = sum(rule["seconds"] for rule in rules)
+        result["wall_overshoot"] = result["seconds"] - result["aws_seconds"]
         end = self.fixture.state(cluster)
         result["end_state_ok"] = end == expected_state(cluster, END_STATES[lane])
         if not result["end_state_ok"]:
@@ -300,7 +314,7 @@ class RestoreBench:
             for lane in lanes[shift:] + lanes[:shift]:  # interleaved: each lane goes first in turn
                 results[lane].append(self.one_run(scenario, lane, run))
         return {"key": scenario.key, "title": scenario.title, "cluster_seconds": scenario.cluster_seconds,
-                "instance_seconds": scenario.instance_seconds, "runs": results,
+                "instance_seconds": scenario.instance_seconds, "offsets": scenario.offsets(), "runs": results,
                 "seconds": time.perf_counter() - began}
 
 
@@ -315,7 +329,8 @@ def measure(work_dir: Path, env: dict, scenario: RestoreScenario, latency_ms: fl
     part = {"settings": {"region": REGION, "latency_ms": latency_ms, "poll_interval": POLL_INTERVAL,
                          "peer_delay": PEER_DELAY, "wait_timeout": WAIT_TIMEOUT, "instance_class": INSTANCE_CLASS,
                          "runs": scenario.runs, "lanes": lanes, "one_read": ONE_READ,
-                         "read_budget": read_budget(scenario.cluster_seconds, scenario.instance_seconds)},
+                         "read_budget": read_budget(scenario.cluster_seconds + max(scenario.offsets()),
+                                                    scenario.instance_seconds + max(scenario.offsets()))},
             "scenarios": [], "load_start": list(os.getloadavg())}
     began = time.perf_counter()
     with local_aws(work_dir / "aws-restore") as info:

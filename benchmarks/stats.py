@@ -237,7 +237,7 @@ def restore_summary(scenario: dict) -> dict:
         summary["reads"] = figures(lambda run: read_calls(run["calls"]))
         lanes[lane] = summary
     return {"key": scenario["key"], "title": scenario["title"], "cluster_seconds": scenario["cluster_seconds"],
-            "instance_seconds": scenario["instance_seconds"], "lanes": lanes}
+            "instance_seconds": scenario["instance_seconds"], "offsets": scenario.get("offsets") or [], "lanes": lanes}
 
 
 def restore_goals(summary: dict | None, poll_interval: float, one_read: float, read_budget: int) -> list:

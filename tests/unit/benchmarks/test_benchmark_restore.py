@@ -60,11 +60,18 @@ def test_amazon_aws_rds_modules_refuse_engine_neptune():
         inspect.getsource(rds_cluster)
 
 
-def test_status_rules_hold_the_cluster_then_its_instance_for_their_seconds():
+def test_status_rules_hold_the_cluster_then_its_instance_for_their_seconds_and_the_runs_offset():
     scenario = restore.restore_scenario(3, 30, 45)
     assert restore.status_rules("c", scenario) == [
         {"type": "status", "cluster": "c", "statuses": "creating", "seconds": 30},
         {"type": "status", "instance": "c-1", "statuses": "creating", "seconds": 45}]
+    assert [rule["seconds"] for rule in restore.status_rules("c", scenario, 2)] == [33.33, 48.33]
+
+
+@pytest.mark.parametrize("runs, offsets", [(1, [0.0]), (2, [0.0, 2.5]), (3, [0.0, 1.67, 3.33]),
+                                           (5, [0.0, 1.0, 2.0, 3.0, 4.0])])
+def test_the_runs_spread_over_one_poll_interval(runs, offsets):
+    assert restore.restore_scenario(runs, 30, 30).offsets() == offsets
 
 
 def test_the_read_budget():
@@ -154,7 +161,7 @@ def part(ours=None, peer=None):
                          "wait_timeout": 5400, "instance_class": "db.r6g.large", "runs": 3, "lanes": ["ours", "peer"],
                          "one_read": 0.5, "read_budget": 17},
             "scenarios": [{"key": "restore", "title": "restore", "cluster_seconds": 30, "instance_seconds": 30,
-                           "runs": {"ours": ours, "peer": peer}}],
+                           "offsets": [0.0, 1.67, 3.33], "runs": {"ours": ours, "peer": peer}}],
             "load_start": [1.0, 1.0, 1.0], "load_end": [2.0, 2.0, 2.0], "seconds": 540,
             "measured_at": "2026-12-03 00:30 UTC"}
 
@@ -187,8 +194,8 @@ def test_restore_goals_missed_or_not_measured():
 
 def test_restore_headline_for_the_doc_and_the_readme():
     (line,) = report.restore_headline(part())
-    assert line == ("- restore of a cluster and one instance (AWS's part played as 30 s + 30 s of `creating`): the "
-                    "module noticed each resource at most 4.0 s and 4.9 s after it became available, the amazon.aws "
+    assert line == ("- restore of a cluster and one instance (AWS's part played as 30 s + 30 s of `creating`, each "
+                    "run adding 0, 1.67 and 3.33 s): the module noticed each resource at most 4.0 s and 4.9 s after it became available, the amazon.aws "
                     "playbook (20 s polls) 18.0 s and 19.5 s; time-to-restore overshoot 6.2 s against 29.2 s "
                     "(medians); 17 API calls against 10.")
     assert report.restore_headline(None) == []
@@ -201,7 +208,8 @@ def test_restore_section_writes_the_goals_the_figures_and_the_calls():
     assert "| each wait ends at most one poll interval (5 s)" in text and "| met |" in text
     assert "| the module | 3 | 71.0 (70.0-72.0) | 11.0 (10.0-12.0) | 3.0 (2.5-4.0) | 3.0 (1.0-4.9) |" in text
     assert "| amazon.aws playbook | 3 | 91.0 (90.0-95.0) |" in text
-    assert "with T1 = 30 s and T2 = 30 s, at most 17" in text
+    assert "with T1 = 33.33 s and T2 = 33.33 s (the longest here), at most 17" in text
+    assert "The runs add 0, 1.67 and 3.33 s to both, so that they meet the module's 5 s polls at different" in text
     assert "Runs that failed" not in text
 
 
@@ -226,6 +234,11 @@ def document(restore_part=None, rotation_part=None, scenarios=()):
         "machine": {"nproc": 2, "cpu": "Test CPU", "machine": "x86_64", "system": "Linux", "load_start": [1, 2, 3]},
         "versions": {"python": "3.11"},
     }
+
+
+def test_offsets_text():
+    assert report.offsets_text([0.0, 2.5]) == ", each run adding 0 and 2.5 s"
+    assert report.offsets_text([0.0]) == report.offsets_text(None) == ""
 
 
 def test_a_restore_only_run_rewrites_its_section_alone_and_keeps_the_rest():
