@@ -281,8 +281,8 @@ class RestoreBench:
         cluster = cluster_id(lane, run) if scenario.key == "restore" else cluster_id(lane + "-" + scenario.key, run)
         self.fixture.remove(cluster)
         self.proxy.prepare(self.latency)
-        rules = status_rules(cluster, scenario, run)
-        for rule in rules:
+        timed = status_rules(cluster, scenario, run)
+        for rule in timed:
             self.proxy.add_rule(rule)
         run_dir = self.work_dir / "runs" / ("%s-%s-%d" % (scenario.key, lane, run))
         inventory, book = write_playbook(run_dir, PLAYBOOKS[lane](cluster, self.proxy.url))
@@ -290,7 +290,7 @@ class RestoreBench:
         calls, rules = self.proxy.calls(), self.proxy.rules()
         result["calls"] = stats.count_actions(calls)
         result.update(wait_figures(calls, rules))
-        result["aws_seconds"] = sum(rule["seconds"] for rule in rules)
+        result["aws_seconds"] = sum(rule["seconds"] for rule in timed)
         result["wall_overshoot"] = result["seconds"] - result["aws_seconds"]
         end = self.fixture.state(cluster)
         result["end_state_ok"] = end == expected_state(cluster, END_STATES[lane])
