@@ -596,11 +596,11 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
     load_start = ", ".join("%.1f" % value for value in part.get("load_start", []))
     load_end = ", ".join("%.1f" % value for value in part.get("load_end", part.get("load_start", [])))
     amazon_aws = (versions or {}).get("amazon.aws", "?")
-    phases, longest = "", max(summary["offsets"] or [0])
+    phases, longest = [], max(summary["offsets"] or [0])
     if offsets_list(summary["offsets"]):
-        phases = (" The runs add %s s to both, so that they meet the module's %g s polls at different phases "
-                  "(durations that are multiples of %g s always meet them just after the moment)." % (
-                      offsets_list(summary["offsets"]), poll, poll))
+        phases = ["The runs add %s s to both, so that they meet the module's %g s polls at different phases"
+                  % (offsets_list(summary["offsets"]), poll),
+                  "(durations that are multiples of %g s always meet them just after the moment)." % poll]
     lines = [
         RESTORE_BEGIN,
         "## Restore: how long after AWS is done a playbook notices",
@@ -618,8 +618,12 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
         "until the instance is available. AWS's part is played by the proxy's timed status rules: the cluster",
         "answers `creating` for T1 = %g s from the answer to the restore, the instance for T2 = %g s from the answer"
         % (cluster_seconds, instance_seconds),
-        "to its create, however often anyone asks; then both are available.%s Each lane is a whole" % phases,
-        "`ansible-playbook` run against the local endpoint with %g ms added to every call:" % settings["latency_ms"],
+        "to its create, however often anyone asks; then both are available.",
+    ]
+    lines += phases
+    lines += [
+        "Each lane is a whole `ansible-playbook` run against the local endpoint with %g ms added to every call:"
+        % settings["latency_ms"],
         "",
         "- **the module**: one task, `graphops.neptune.neptune_cluster_restore` (one instance, `wait: true`); it",
         "  polls every %g s. The role `restore_drill` waits with this module, so its restore and instance waits are"
@@ -674,7 +678,10 @@ def restore_section(part: dict | None, versions: dict | None = None) -> list:
         "`rds_cluster_info` reads the cluster and its tags (`DescribeDBClusters`, `ListTagsForResource`),",
         "`rds_instance_info` the instance (`DescribeDBInstances`, its tags in the answer). Between two of its polls",
         "ansible starts the module again, so its polls come every %g s plus a module start-up (a second or two" % delay,
-        "here).",
+        "here). The module makes more calls than the playbook because it polls %g times as often: a read every %g s"
+        % (delay / poll, poll),
+        "is what noticing within %g s costs, a small share of the account's RDS API budget (12 calls a second" % poll,
+        "sustained, shared with every other tool).",
         "",
         "### What these figures do not show",
         "",

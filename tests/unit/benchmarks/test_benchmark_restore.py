@@ -209,7 +209,7 @@ def test_restore_section_writes_the_goals_the_figures_and_the_calls():
     assert "| the module | 3 | 71.0 (70.0-72.0) | 11.0 (10.0-12.0) | 3.0 (2.5-4.0) | 3.0 (1.0-4.9) |" in text
     assert "| amazon.aws playbook | 3 | 91.0 (90.0-95.0) |" in text
     assert "with T1 = 33.33 s and T2 = 33.33 s (the longest here), at most 17" in text
-    assert "The runs add 0, 1.67 and 3.33 s to both, so that they meet the module's 5 s polls at different" in text
+    assert "The runs add 0, 1.67 and 3.33 s to both, so that they meet the module's 5 s polls at different phases\n" in text
     assert "Runs that failed" not in text
 
 
