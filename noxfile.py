@@ -442,10 +442,12 @@ def demo(session):
 
 BENCH_DEFAULTS = {"BENCH_RUNS": "5", "BENCH_WAIT_RUNS": "5", "BENCH_LATENCY_MS": "30", "BENCH_INFO_COUNTS": "100,1000",
                   "BENCH_POOL_RUNS": "3", "BENCH_SEQUENTIAL_RUNS": "1", "BENCH_ROTATION_SIZES": "10,40,160",
-                  "BENCH_ROTATION_LARGE_RUNS": "2", "BENCH_ONLY": ""}
+                  "BENCH_ROTATION_LARGE_RUNS": "2", "BENCH_RESTORE_RUNS": "3", "BENCH_RESTORE_CLUSTER_SECONDS": "30",
+                  "BENCH_RESTORE_INSTANCE_SECONDS": "30", "BENCH_ONLY": ""}
 BENCH_QUICK = {"BENCH_RUNS": "1", "BENCH_WAIT_RUNS": "1", "BENCH_INFO_COUNTS": "100", "BENCH_POOL_RUNS": "1",
-               "BENCH_ROTATION_SIZES": "10",
-               "BENCH_ONLY": "create,rerun,delete,copy,create-wait-3,fleet,info-100,info-100-no-tags,pool,startup,rotation"}
+               "BENCH_ROTATION_SIZES": "10", "BENCH_RESTORE_RUNS": "1",
+               "BENCH_ONLY": "create,rerun,delete,copy,create-wait-3,fleet,info-100,info-100-no-tags,pool,startup,rotation,"
+                             "restore"}
 
 
 @nox.session(python=PYTHON)
@@ -465,7 +467,9 @@ def benchmark(session):
                 "--info-counts", knobs["BENCH_INFO_COUNTS"], "--pool-runs", knobs["BENCH_POOL_RUNS"],
                 "--sequential-runs", knobs["BENCH_SEQUENTIAL_RUNS"], "--rotation-sizes", knobs["BENCH_ROTATION_SIZES"],
                 "--rotation-runs", os.environ.get("BENCH_ROTATION_RUNS", runs),
-                "--rotation-large-runs", knobs["BENCH_ROTATION_LARGE_RUNS"], "--only", knobs["BENCH_ONLY"])
+                "--rotation-large-runs", knobs["BENCH_ROTATION_LARGE_RUNS"], "--restore-runs", knobs["BENCH_RESTORE_RUNS"],
+                "--restore-cluster-seconds", knobs["BENCH_RESTORE_CLUSTER_SECONDS"],
+                "--restore-instance-seconds", knobs["BENCH_RESTORE_INSTANCE_SECONDS"], "--only", knobs["BENCH_ONLY"])
     before = ["--before", os.environ["BENCH_STARTUP_BEFORE"]] if os.environ.get("BENCH_STARTUP_BEFORE") else []
     session.run("python", "benchmarks/report.py", str(results), "--doc", str(report_dir / "performance.md"),
                 "--images", str(report_dir / "images"), *before)

@@ -7,13 +7,15 @@ Run by benchmarks/run.sh (noxfile.py's benchmark session):
 
   python benchmarks/bench.py --out results.json [--runs 5] [--wait-runs 5] [--latency-ms 30]
       [--info-counts 100,1000] [--rotation-sizes 10,40,160] [--rotation-runs N] [--rotation-large-runs N]
+      [--restore-runs 3] [--restore-cluster-seconds 30] [--restore-instance-seconds 30]
       [--only KEY,KEY] [--work-dir DIR]
 
 Starts the local endpoint (tests/support/local_aws.py: moto behind the recording proxy), makes the fixtures
 straight on moto, then runs every scenario as whole `ansible-playbook` runs, interleaved (ours, peer, peer,
 ours, ...), and writes the API calls by action (the proxy's log), the wall times, the info module's tag pool
-(info_pool.py), the module start-up costs (startup.py) and the snapshot rotation three ways (rotation.py, on a
-moto server of its own) to one JSON document for report.py.
+(info_pool.py), the module start-up costs (startup.py), the snapshot rotation three ways (rotation.py, on a
+moto server of its own) and a restore's overshoot beyond AWS's restore time (restore.py, on a moto server of its
+own) to one JSON document for report.py.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ sys.path.insert(0, str(HERE.parent / "tests" / "support"))
 import endpoint  # noqa: E402  (benchmarks/, on sys.path now)
 import info_pool  # noqa: E402
 import playbook  # noqa: E402
+import restore  # noqa: E402
 import rotation  # noqa: E402
 import scenarios  # noqa: E402
 import startup  # noqa: E402
@@ -237,8 +240,13 @@ def main(argv=None) -> int:
     parser.add_argument("--rotation-runs", type=int, default=None, help="runs a variant per rotation scenario (--runs)")
     parser.add_argument("--rotation-large-runs", type=int, default=None,
                         help="runs a variant at the largest rotation size (--rotation-runs)")
-    parser.add_argument("--only", default="", help="comma-separated scenario keys, 'pool', 'startup' and 'rotation' "
-                        "(or rotation-N, rotation-N-dr)")
+    parser.add_argument("--restore-runs", type=int, default=3, help="runs a lane of the restore scenario")
+    parser.add_argument("--restore-cluster-seconds", type=float, default=30.0,
+                        help="how long the restored cluster answers `creating`")
+    parser.add_argument("--restore-instance-seconds", type=float, default=30.0,
+                        help="how long the restored cluster's instance answers `creating`")
+    parser.add_argument("--only", default="", help="comma-separated scenario keys, 'pool', 'startup', 'rotation' "
+                        "(or rotation-N, rotation-N-dr) and 'restore'")
     parser.add_argument("--work-dir", default=None)
     args = parser.parse_args(argv)
     info_counts = [int(count) for count in args.info_counts.split(",") if count]
@@ -248,6 +256,7 @@ def main(argv=None) -> int:
     rotation_wanted = rotation.wanted_keys(only, rotation.rotation_scenarios(
         rotation_sizes, args.rotation_runs or args.runs, args.rotation_large_runs))
     main_part = bool(wanted) or not only or bool({"pool", "startup"} & only)
+    restore_wanted = restore.wanted(only) and args.restore_runs > 0
 
     work_dir = Path(args.work_dir or tempfile.mkdtemp(prefix="graphops-bench-"))
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -256,7 +265,7 @@ def main(argv=None) -> int:
     document = {"machine": machine(), "versions": versions(), "settings": {
         "runs": args.runs, "wait_runs": args.wait_runs, "latency_ms": args.latency_ms, "info_counts": info_counts,
         "pool_runs": args.pool_runs, "sequential_runs": args.sequential_runs,
-    }, "scenarios": [], "pool": None, "startup": None, "rotation": None}
+    }, "scenarios": [], "pool": None, "startup": None, "rotation": None, "restore": None}
     began = time.perf_counter()
     if main_part:
         measure_main(args, document, wanted, only, info_counts, work_dir)
@@ -269,6 +278,16 @@ def main(argv=None) -> int:
 
         document["rotation"] = rotation.measure(HERE.parent, work_dir, env, rotation_wanted, args.latency_ms, local_aws,
                                                 save)
+    if restore_wanted:
+        env = playbook.ansible_env(collection_tree(work_dir), work_dir)
+
+        def save_restore(part):
+            document["restore"] = part
+            Path(args.out).write_text(json.dumps(document, indent=1))
+
+        scenario = restore.restore_scenario(args.restore_runs, args.restore_cluster_seconds,
+                                            args.restore_instance_seconds)
+        document["restore"] = restore.measure(work_dir, env, scenario, args.latency_ms, local_aws, save_restore)
     document["machine"]["load_end"] = os.getloadavg()
     document["seconds"] = time.perf_counter() - began
     Path(args.out).write_text(json.dumps(document, indent=1))

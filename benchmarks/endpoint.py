@@ -59,6 +59,10 @@ class Proxy:
     def calls(self) -> list:
         return self._control("calls")["calls"]
 
+    def rules(self) -> list:
+        """The rules with their live counters (a timed status rule's started_at and ends_at)."""
+        return self._control("rules")["rules"]
+
     def healthy(self) -> bool:
         try:
             return bool(self._control("health").get("ok"))

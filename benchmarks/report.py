@@ -482,16 +482,245 @@ def rotation_section(part: dict | None, images: str, versions: dict | None = Non
 
 def rotation_part_of(text: str) -> str | None:
     """The rotation section of a doc (markers included), or None."""
-    start, end = text.find(ROTATION_BEGIN), text.find(ROTATION_END)
-    if start < 0 or end < start:
-        return None
-    return text[start:end + len(ROTATION_END)]
+    return section_of(text, ROTATION_BEGIN, ROTATION_END)
 
 
 def splice_rotation(text: str, section: str) -> str:
     """text with its rotation section replaced by `section`, or `section` put before "## How it was measured"
     (or at the end) when text has none."""
-    old = rotation_part_of(text)
+    return splice_section(text, section, ROTATION_BEGIN, ROTATION_END)
+
+
+def rotation_only(document: dict) -> bool:
+    """A results document of the rotation scenarios alone (BENCH_ONLY=rotation)."""
+    return bool(document.get("rotation")) and not document["scenarios"] and not document.get("pool") \
+        and not document.get("startup") and not document.get("restore")
+
+
+# ---- the restore scenario ----------------------------------------------------------------------------------------
+RESTORE_BEGIN = "<!-- restore: written by benchmarks/report.py (BENCH_ONLY=restore keeps the rest); do not edit -->"
+RESTORE_END = "<!-- restore: end -->"
+RESTORE_LANE_NAMES = {"ours": "the module", "peer": "amazon.aws playbook", "drill": "restore_drill role"}
+
+
+def restore_summary_of(part: dict | None) -> dict | None:
+    scenarios = (part or {}).get("scenarios") or []
+    return stats.restore_summary(scenarios[0]) if scenarios else None
+
+
+def fmt_median(summary: dict) -> str:
+    """A median with its range, in seconds to one decimal: "4.2 (3.9-4.6)"."""
+    if summary["median"] is None:
+        return "n/a"
+    return "%.1f (%.1f-%.1f)" % (summary["median"], summary["min"], summary["max"])
+
+
+def restore_headline(part: dict | None) -> list:
+    """One line for the top of the doc and the README: each wait's overshoot and the time-to-restore's, both lanes."""
+    summary = restore_summary_of(part)
+    if not summary or not {"ours", "peer"} <= set(summary["lanes"]):
+        return []
+    ours, peer = summary["lanes"]["ours"], summary["lanes"]["peer"]
+    figures = [ours["overshoot"]["cluster"]["max"], ours["overshoot"]["instance"]["max"],
+               peer["overshoot"]["cluster"]["max"], peer["overshoot"]["instance"]["max"],
+               ours["restore_overshoot"]["median"], peer["restore_overshoot"]["median"]]
+    if None in figures:
+        return []
+    return ["- restore of a cluster and one instance (AWS's part played as %g s + %g s of `creating`%s): the "
+            "module noticed each resource at most %.1f s and %.1f s after it became available, the amazon.aws "
+            "playbook (20 s polls) %.1f s and %.1f s; time-to-restore overshoot %.1f s against %.1f s (medians); %s "
+            "API calls against %s." % (summary["cluster_seconds"], summary["instance_seconds"],
+                                       offsets_text(summary.get("offsets")), *figures, fmt_calls(ours["calls"]),
+                                       fmt_calls(peer["calls"]))]
+
+
+def offsets_list(offsets: list | None) -> str:
+    """"0, 1.67 and 3.33" (nothing when no run adds anything)."""
+    if not offsets or not any(offsets):
+        return ""
+    return ", ".join("%g" % o for o in offsets[:-1]) + " and %g" % offsets[-1]
+
+
+def offsets_text(offsets: list | None) -> str:
+    """", each run adding 0, 1.67 and 3.33 s" (nothing when no run adds anything)."""
+    listed = offsets_list(offsets)
+    return ", each run adding %s s" % listed if listed else ""
+
+
+def restore_table(summary: dict) -> list:
+    lines = ["| lane | runs | wall time, s | wall time - T1 - T2, s | cluster wait overshoot, s | instance wait "
+             "overshoot, s | between the waits, s | time to restore, s | its overshoot, s | API calls |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for lane, figures in summary["lanes"].items():
+        runs = "%d" % figures["runs"] + (" (%d failed)" % figures["failed"] if figures["failed"] else "")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            RESTORE_LANE_NAMES.get(lane, lane), runs, fmt_median(figures["time"]), fmt_median(figures["wall_overshoot"]),
+            fmt_median(figures["overshoot"]["cluster"]), fmt_median(figures["overshoot"]["instance"]),
+            fmt_median(figures["between"]), fmt_median(figures["time_to_restore"]),
+            fmt_median(figures["restore_overshoot"]), fmt_calls(figures["calls"])))
+    return lines
+
+
+def restore_actions_table(summary: dict) -> list:
+    lines = ["| lane | calls by action |", "|---|---|"]
+    for lane, figures in summary["lanes"].items():
+        lines.append("| %s | %s |" % (RESTORE_LANE_NAMES.get(lane, lane), fmt_actions(figures["calls"]["by_action"])))
+    return lines
+
+
+def restore_failures(part: dict) -> list:
+    lines = []
+    for scenario in part.get("scenarios", []):
+        for lane, runs in scenario["runs"].items():
+            for number, run in enumerate(runs):
+                name = "%s, run %d" % (RESTORE_LANE_NAMES.get(lane, lane), number)
+                if not run["ok"]:
+                    lines.append("- %s: %s" % (name, run["message"] or "failed"))
+                elif run.get("end_state_ok") is False:
+                    lines.append("- %s: ran, but left other than the lane should: %s" % (
+                        name, json.dumps(run.get("end_state"), sort_keys=True)))
+                elif None in (run.get("overshoot") or {}).values():
+                    lines.append("- %s: the proxy's log does not tell when a wait noticed its resource" % name)
+    return lines
+
+
+def restore_section(part: dict | None, versions: dict | None = None) -> list:
+    """The section of docs/performance.md on a restore's waits, between RESTORE_BEGIN and RESTORE_END, so that a
+    restore-only run can rewrite it alone (splice_section)."""
+    summary = restore_summary_of(part)
+    if not summary:
+        return []
+    settings = part["settings"]
+    cluster_seconds, instance_seconds = summary["cluster_seconds"], summary["instance_seconds"]
+    poll, delay = settings["poll_interval"], settings["peer_delay"]
+    load_start = ", ".join("%.1f" % value for value in part.get("load_start", []))
+    load_end = ", ".join("%.1f" % value for value in part.get("load_end", part.get("load_start", [])))
+    amazon_aws = (versions or {}).get("amazon.aws", "?")
+    phases, longest = [], max(summary["offsets"] or [0])
+    if offsets_list(summary["offsets"]):
+        phases = ["The runs add %s s to both, so that they meet the module's %g s polls at different phases"
+                  % (offsets_list(summary["offsets"]), poll),
+                  "(durations that are multiples of %g s always meet them just after the moment)." % poll]
+    lines = [
+        RESTORE_BEGIN,
+        "## Restore: how long after AWS is done a playbook notices",
+        "",
+        "Measured on %s by `bash benchmarks/run.sh` (the restore part took %.0f minutes; a restore-only run rewrites "
+        "this section alone, so the rest of the page may come from another run)." % (
+            part.get("measured_at", "?"), part.get("seconds", 0) / 60),
+        "",
+    ]
+    lines += restore_headline(part)
+    lines += [
+        "",
+        "A restore is two writes and two waits: `RestoreDBClusterFromSnapshot` (a cluster with no instance), wait",
+        "until the cluster is available, `CreateDBInstance` (AWS adds instances to an available cluster only), wait",
+        "until the instance is available. AWS's part is played by the proxy's timed status rules: the cluster",
+        "answers `creating` for T1 = %g s from the answer to the restore, the instance for T2 = %g s from the answer"
+        % (cluster_seconds, instance_seconds),
+        "to its create, however often anyone asks; then both are available.",
+    ]
+    lines += phases
+    lines += [
+        "Each lane is a whole `ansible-playbook` run against the local endpoint with %g ms added to every call:"
+        % settings["latency_ms"],
+        "",
+        "- **the module**: one task, `graphops.neptune.neptune_cluster_restore` (one instance, `wait: true`); it",
+        "  polls every %g s. The role `restore_drill` waits with this module, so its restore and instance waits are"
+        % poll,
+        "  these;",
+        "- **amazon.aws playbook**: what a user of amazon.aws %s writes today. Its `rds_cluster` and `rds_instance`"
+        % amazon_aws,
+        "  refuse engine `neptune` (their `engine` choices), so no amazon.aws module restores a Neptune cluster or",
+        "  adds its instance: the two writes are `ansible.builtin.command` tasks (`benchmarks/restore_writes.py`,",
+        "  making the one call each of `aws neptune restore-db-cluster-from-snapshot` and `aws neptune",
+        "  create-db-instance` makes, with boto3: the aws CLI is no dependency here), and the waits are",
+        "  `amazon.aws.rds_cluster_info` and `amazon.aws.rds_instance_info` tasks repeated with `until:`,",
+        "  `retries:` and `delay: %g`, the delay of `rds_cluster`'s own waiter (`DBClusterAvailable` in amazon.aws's"
+        % delay,
+        "  `module_utils/waiters.py`; `rds_instance` waits with a 60 s delay).",
+        "",
+        "What is compared: both lanes make the same two writes through the proxy, so the figures that matter do not",
+        "depend on how the writes are made. The proxy's log tells, for each wait, the moment the resource became",
+        "available (the rule's end) and the answer that first showed it so; the time between is the wait's",
+        "**overshoot**. \"Between the waits\" is from noticing the cluster to the answer to the instance's create",
+        "(the module: one call; the playbook: the next task, a command). **Time to restore** runs from the restore",
+        "call to the answer that showed the instance available; its overshoot is that minus T1 + T2 (the two",
+        "overshoots, the step between, and the restore call's own round trip). The wall time of the whole run minus",
+        "the run's T1 + T2 adds ansible's and the modules' start-ups.",
+        "",
+        "### Goals",
+        "",
+    ]
+    lines += goals_table(stats.restore_goals(summary, poll, settings["one_read"], settings["read_budget"]))
+    lines += [
+        "",
+        "### Figures",
+        "",
+        "Median (min-max) over %d runs a lane, interleaved, after one uncounted run of each; seconds. Calls are per"
+        % settings["runs"],
+        "run.",
+        "",
+    ]
+    lines += restore_table(summary)
+    lines += ["", "### Calls by action", ""]
+    lines += restore_actions_table(summary)
+    lines += [
+        "",
+        "The calls of the module's restore of N instances with `wait: true`: `DescribeDBClusters` (is the cluster",
+        "there?), `DescribeDBClusterSnapshots` (the snapshot: there, Neptune, available), `RestoreDBClusterFromSnapshot`,",
+        "`DescribeDBClusters` every %g s until the cluster is available, `CreateDBInstance` for each instance, then" % poll,
+        "`DescribeDBInstances` (one call for all of the cluster's instances) at once and every %g s until all are" % poll,
+        "available. Its reads are thus 3, plus one a poll interval of each wait and the one that finds the resource",
+        "available: with T1 = %g s and T2 = %g s (the longest here), at most %d. An identical re-run makes three"
+        % (cluster_seconds + longest, instance_seconds + longest, settings["read_budget"]),
+        "reads (the cluster, its tags, its instances) and no write. The playbook's polls are whole module runs:",
+        "`rds_cluster_info` reads the cluster and its tags (`DescribeDBClusters`, `ListTagsForResource`),",
+        "`rds_instance_info` the instance (`DescribeDBInstances`, its tags in the answer). Between two of its polls",
+        "ansible starts the module again, so its polls come every %g s plus a module start-up (a second or two" % delay,
+        "here). The module makes more calls than the playbook because it polls %g times as often: a read every %g s"
+        % (delay / poll, poll),
+        "is what noticing within %g s costs, a small share of the account's RDS API budget (12 calls a second" % poll,
+        "sustained, shared with every other tool).",
+        "",
+        "### What these figures do not show",
+        "",
+        "- Real restore times: AWS takes minutes to tens of minutes to restore a Neptune cluster and to create an",
+        "  instance; T1 and T2 here are short so that the runs are few minutes. The overshoot does not grow with",
+        "  them: it is set by the poll interval, up to %g s a wait for the module, up to %g s and a module start-up"
+        % (poll, delay),
+        "  for the playbook; where in that range a run falls depends on when its polls happen to come.",
+        "- Faults, throttling and timeouts (see [reliability.md](reliability.md) and the module's tests).",
+        "- Machine noise: the benchmark shared 2 cores with other work. Load average (1, 5, 15 min) at the start:",
+        "  %s; at the end: %s." % (load_start, load_end),
+    ]
+    if versions:
+        lines.append("- Versions: " + ", ".join("%s %s" % item for item in versions.items()) + ".")
+    problems = restore_failures(part)
+    if problems:
+        lines += ["", "Runs that failed or did not end as wanted:", ""] + problems
+    lines += [
+        "",
+        "Reproduce: `BENCH_ONLY=restore BENCH_OUTPUT=docs bash benchmarks/run.sh` rewrites this section alone",
+        "(`BENCH_RESTORE_RUNS`, `BENCH_RESTORE_CLUSTER_SECONDS`, `BENCH_RESTORE_INSTANCE_SECONDS`: see",
+        "`benchmarks/run.sh`).",
+        RESTORE_END,
+    ]
+    return lines
+
+
+def section_of(text: str, begin: str, end: str) -> str | None:
+    """The section of a doc between its markers (markers included), or None."""
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < start:
+        return None
+    return text[start:stop + len(end)]
+
+
+def splice_section(text: str, section: str, begin: str, end: str) -> str:
+    """text with its section (between begin and end) replaced by `section`, or `section` put before "## How it was
+    measured" (or at the end) when text has none."""
+    old = section_of(text, begin, end)
     if old is not None:
         return text.replace(old, section, 1)
     anchor = text.find("\n## How it was measured")
@@ -500,10 +729,19 @@ def splice_rotation(text: str, section: str) -> str:
     return text[:anchor + 1] + section + "\n\n" + text[anchor + 1:]
 
 
-def rotation_only(document: dict) -> bool:
-    """A results document of the rotation scenarios alone (BENCH_ONLY=rotation)."""
-    return bool(document.get("rotation")) and not document["scenarios"] and not document.get("pool") \
-        and not document.get("startup")
+def restore_only(document: dict) -> bool:
+    """A results document of the restore scenario alone (BENCH_ONLY=restore)."""
+    return bool(document.get("restore")) and not document["scenarios"] and not document.get("pool") \
+        and not document.get("startup") and not document.get("rotation")
+
+
+def render_restore_page(document: dict) -> str:
+    """A page of the restore section alone: what a restore-only run writes where there is no page yet."""
+    lines = ["# Performance: graphops.neptune next to amazon.aws", "",
+             "Written by `bash benchmarks/run.sh` with the restore scenario alone; do not edit by hand, run it again.",
+             ""]
+    lines += restore_section(document["restore"], document.get("versions")) + [""]
+    return "\n".join(lines)
 
 
 def render(document: dict, images: str, before: dict | None = None) -> str:
@@ -528,6 +766,7 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
     ]
     lines += headline(summaries)
     lines += rotation_headline(document.get("rotation"))
+    lines += restore_headline(document.get("restore"))
     lines += ["", "## Goals", ""]
     lines += goals_table(goals)
     notes = extra_calls_notes(document, summaries)
@@ -592,6 +831,9 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
     rotation = rotation_section(document.get("rotation"), images, document.get("versions"))
     if rotation:
         lines += ["", ""] + rotation
+    restored = restore_section(document.get("restore"), document.get("versions"))
+    if restored:
+        lines += ["", ""] + restored
     lines += [
         "",
         "",
@@ -642,6 +884,7 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "bash benchmarks/run.sh                  # everything; writes this file and docs/images/performance-*.png",
         "BENCH_QUICK=1 bash benchmarks/run.sh    # a short run; its report goes to tests/output/benchmarks/",
         "BENCH_ONLY=rotation BENCH_OUTPUT=docs bash benchmarks/run.sh   # the rotation section (and chart) alone",
+        "BENCH_ONLY=restore BENCH_OUTPUT=docs bash benchmarks/run.sh    # the restore section alone",
         "```",
         "",
         "Without the rotation (`BENCH_ROTATION_SIZES=` empty), a full run takes about 20 minutes on 2 cores, a third",
@@ -652,9 +895,10 @@ def render(document: dict, images: str, before: dict | None = None) -> str:
         "Knobs: `BENCH_RUNS` (runs a module per scenario, default 5), `BENCH_WAIT_RUNS` (the peer's concurrent",
         "create+wait runs, default 5), `BENCH_LATENCY_MS` (default 30), `BENCH_INFO_COUNTS` (default 100,1000),",
         "`BENCH_ROTATION_SIZES` (default 10,40,160), `BENCH_ROTATION_RUNS` (default `BENCH_RUNS`),",
-        "`BENCH_ROTATION_LARGE_RUNS` (runs at the largest size, default 2), `BENCH_ONLY` (scenario keys, `pool`,",
-        "`startup`, `rotation`), `BENCH_OUTPUT` (where a run's report goes). The benchmark is not a test and CI does",
-        "not run it.",
+        "`BENCH_ROTATION_LARGE_RUNS` (runs at the largest size, default 2), `BENCH_RESTORE_RUNS` (default 3),",
+        "`BENCH_RESTORE_CLUSTER_SECONDS` and `BENCH_RESTORE_INSTANCE_SECONDS` (default 30 each), `BENCH_ONLY`",
+        "(scenario keys, `pool`, `startup`, `rotation`, `restore`), `BENCH_OUTPUT` (where a run's report goes). The",
+        "benchmark is not a test and CI does not run it.",
         "",
     ]
     return "\n".join(lines)
@@ -671,17 +915,31 @@ def render_rotation_page(document: dict, images: str) -> str:
 
 
 def document_text(document: dict, images: str, old: str | None, before: dict | None = None) -> str:
-    """What report.py writes: the whole page; from a rotation-only run, the old page with its rotation section
-    rewritten; from a run without the rotation, the new page keeping the old page's rotation section."""
+    """What report.py writes: the whole page; from a rotation-only or restore-only run (or one of both), the old
+    page with that section rewritten; from a run without the rotation or the restore, the new page keeping the old
+    page's section of it."""
+    versions = document.get("versions")
     if rotation_only(document):
         if not old:
             return render_rotation_page(document, images)
-        section = "\n".join(rotation_section(document["rotation"], images, document.get("versions")))
+        section = "\n".join(rotation_section(document["rotation"], images, versions))
         return splice_rotation(old, section)
+    if restore_only(document):
+        if not old:
+            return render_restore_page(document)
+        return splice_section(old, "\n".join(restore_section(document["restore"], versions)), RESTORE_BEGIN, RESTORE_END)
+    if not (document["scenarios"] or document.get("pool") or document.get("startup")) and old:
+        text = old  # the rotation and the restore alone: both sections rewritten in the old page
+        for section, begin, end in ((rotation_section(document.get("rotation"), images, versions), ROTATION_BEGIN,
+                                     ROTATION_END), (restore_section(document.get("restore"), versions),
+                                                     RESTORE_BEGIN, RESTORE_END)):
+            text = splice_section(text, "\n".join(section), begin, end) if section else text
+        return text
     text = render(document, images, before)
-    kept = rotation_part_of(old or "")
-    if not document.get("rotation") and kept:
-        text = splice_rotation(text, kept)
+    for part, begin, end in (("rotation", ROTATION_BEGIN, ROTATION_END), ("restore", RESTORE_BEGIN, RESTORE_END)):
+        kept = section_of(old or "", begin, end)
+        if not document.get(part) and kept:
+            text = splice_section(text, kept, begin, end)
     return text
 
 
@@ -733,8 +991,8 @@ def draw_charts(document: dict, images: Path) -> None:
     images.mkdir(parents=True, exist_ok=True)
     if document.get("rotation"):
         draw_rotation_chart(document["rotation"], images / CHARTS["rotation"], plt)
-    if rotation_only(document):
-        return
+    if not (document["scenarios"] or document.get("pool") or document.get("startup")):
+        return  # the rotation or the restore alone: the main charts have nothing to draw
     summaries = summaries_of(document)
     colours = {"ours": "#2b6cb0", "peer": "#c05621"}
     names = {"ours": "graphops.neptune", "peer": "amazon.aws"}
@@ -821,7 +1079,8 @@ def main(argv=None) -> int:
     old = doc.read_text() if doc.exists() else None
     doc.write_text(document_text(document, os.path.relpath(images, doc.parent), old, before))
     print("wrote %s and %s/performance-*.png; the headline:" % (doc, images))
-    print("\n".join(headline(summaries_of(document)) + rotation_headline(document.get("rotation"))))
+    print("\n".join(headline(summaries_of(document)) + rotation_headline(document.get("rotation"))
+                    + restore_headline(document.get("restore"))))
     return 0
 
 

@@ -210,3 +210,58 @@ def rotation_goals(summaries: list) -> list:
             "figure": figure,
         })
     return goals
+
+
+# ---- the restore scenario (restore.py) -------------------------------------------------------------------------
+# A restore scenario's results are {"key", "title", "cluster_seconds", "instance_seconds", "runs": {lane: [run,
+# ...]}}; a run also carries "overshoot" {"cluster": s, "instance": s}, "between", "time_to_restore",
+# "restore_overshoot" and "wall_overshoot" (seconds, None where the proxy's log did not tell).
+RESTORE_WAITS = ("cluster", "instance")
+
+
+def restore_summary(scenario: dict) -> dict:
+    """Per lane: lane_summary, and the summaries of each wait's overshoot, the step between the waits, the time
+    to restore and its overshoot, and the wall time's overshoot (ok runs only)."""
+    lanes = {}
+    for lane, runs in scenario["runs"].items():
+        ok_runs = [run for run in runs if run["ok"]]
+        summary = lane_summary(runs)
+
+        def figures(value, ok_runs=ok_runs):
+            return summarize([v for v in (value(run) for run in ok_runs) if v is not None])
+
+        summary["overshoot"] = {wait: figures(lambda run, wait=wait: (run.get("overshoot") or {}).get(wait))
+                                for wait in RESTORE_WAITS}
+        for key in ("between", "time_to_restore", "restore_overshoot", "wall_overshoot"):
+            summary[key] = figures(lambda run, key=key: run.get(key))
+        summary["reads"] = figures(lambda run: read_calls(run["calls"]))
+        lanes[lane] = summary
+    return {"key": scenario["key"], "title": scenario["title"], "cluster_seconds": scenario["cluster_seconds"],
+            "instance_seconds": scenario["instance_seconds"], "offsets": scenario.get("offsets") or [], "lanes": lanes}
+
+
+def restore_goals(summary: dict | None, poll_interval: float, one_read: float, read_budget: int) -> list:
+    """The issue's restore goals for the module's lane ("ours"), each {"goal", "met", "figure"}: every wait
+    noticed within one poll interval (plus the read that notices), and its reads within read_budget."""
+    ours = (summary or {}).get("lanes", {}).get("ours")
+    goals = []
+    worst = [ours["overshoot"][wait]["max"] for wait in RESTORE_WAITS] if ours else []
+    measured = bool(worst) and None not in worst
+    goals.append({
+        "goal": "each wait ends at most one poll interval (%g s) after the resource is available (plus the read "
+                "that finds it, at most %g s)" % (poll_interval, one_read),
+        "met": max(worst) <= poll_interval + one_read if measured else None,
+        "figure": ("the most of any run: cluster %.1f s, instance %.1f s" % tuple(worst)) if measured else "not measured",
+    })
+    reads = ours["reads"] if ours else {"max": None}
+    goals.append({
+        "goal": "the reads of a restore with wait stay within %d (see below)" % read_budget,
+        "met": None if reads["max"] is None else reads["max"] <= read_budget,
+        "figure": "not measured" if reads["max"] is None else "at most %d reads in a run" % reads["max"],
+    })
+    return goals
+
+
+def read_calls(calls: dict) -> int:
+    """How many of a run's calls ({action: count}) are reads (Describe*, List*)."""
+    return sum(count for action, count in calls.items() if action.startswith(("Describe", "List")))

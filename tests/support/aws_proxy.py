@@ -10,14 +10,15 @@ control API lives on the same port under /_proxy/:
   GET  /_proxy/health        -> {"ok": true}
   GET  /_proxy/endpoints     -> {"regions": {REGION: "http://127.0.0.1:PORT"}}: the per-region endpoints
   GET  /_proxy/calls         -> {"calls": [{"action", "snapshot", "resource", "injected", "synthesized", "status",
-                                "rewritten_status", "check_mode", "at", "resend_by", "region",
+                                "rewritten_status", "check_mode", "at", "answered_at", "resend_by", "region",
                                 "endpoint_region", "presigned_url"}], "max_in_flight": N}
                                 resource: the snapshot ID of a tag call's ResourceName ARN; region: the
                                 region the call was signed for (None when unsigned); endpoint_region:
                                 the region of the endpoint it was sent to (None: the shared endpoint);
                                 presigned_url (CopyDBClusterSnapshot with a PreSignedUrl only):
                                 {"signed_for", "endpoint_region"} of that URL; at: when the
-                                call arrived (epoch seconds); max_in_flight: the most calls the proxy
+                                call arrived (epoch seconds); answered_at (a forwarded call only):
+                                when its answer, rules applied, went back; max_in_flight: the most calls the proxy
                                 was handling at once since the log was last cleared; resend_by (only on
                                 a call that follows a faulted one of the same action and snapshot):
                                 "botocore" when botocore resent it (same amz-sdk-invocation-id), else
@@ -46,6 +47,12 @@ Rules:
       With "cluster": ID instead of "snapshot", the cluster's own <Status> (not its members' or
       security groups') in DescribeDBClusters / RestoreDBClusterFromSnapshot answers; with
       "instance": ID, the <DBInstanceStatus> in DescribeDBInstances / CreateDBInstance answers.
+      With "seconds": S (a positive number; not with "times" or "forever"), the rule lasts a time, not
+      a count: from the first answer it rewrites, every answer that shows its resource for S seconds
+      gets its status(es) (a list: one per answer, the last repeated), however many answers that is;
+      then it is used up. So a resource becomes available at a moment, whoever polls and how often,
+      as AWS's does. GET /_proxy/rules shows "started_at" (epoch seconds of that first answer, None
+      before it) and "ends_at" (started_at + S): when the resource became available.
   {"type": "fault", "action": NAME | "*", "fault": one of FAULTS, "times": N (default 1,
    -1 = forever), "every": K, "delay": S, "snapshot": ID (optional filter)}
       Injected faults never reach the upstream (except "slow", which forwards late, and
@@ -250,7 +257,8 @@ MARKER_PREFIX = "proxy1:"  # the proxy's markers: this, then the URL-safe base64
 class ProxyState:
     """Calls and rules shared by all handler threads; every access holds the lock."""
 
-    def __init__(self):
+    def __init__(self, clock=time.time):
+        self.clock = clock  # epoch seconds: the status rules' "seconds" and the calls' "at" on one scale
         self.lock = threading.Lock()
         self.calls = []
         self.rules = []
@@ -281,6 +289,8 @@ class ProxyState:
             if len(named) != 1:
                 raise ValueError("status rule needs one of 'snapshot', 'cluster', 'instance'")
             rule["kind"] = named[0]
+            if "seconds" in rule and ("times" in rule or "forever" in rule):
+                raise ValueError("a status rule lasts 'seconds' or a count ('times', 'forever'), not both")
             statuses = rule.get("statuses")
             if isinstance(statuses, str):
                 times = int(rule.get("times", 1))
@@ -289,6 +299,8 @@ class ProxyState:
             if not isinstance(statuses, list) or not statuses or not all(isinstance(s, str) for s in statuses):
                 raise ValueError("status rule needs 'statuses' (string or non-empty list of strings)")
             rule["statuses"], rule["used"] = statuses, 0
+            if "seconds" in rule:
+                _time_the_status_rule(rule)
         elif rule.get("type") == "deleting":
             if not rule.get("snapshot"):
                 raise ValueError("deleting rule needs 'snapshot'")
@@ -355,7 +367,8 @@ class ProxyState:
                 actions, name, id_field, status_field = STATUS_TARGETS[rule["kind"]]
                 if action not in actions:
                     continue
-                status = _next_status(rule)
+                now = self.clock()
+                status = _next_status(rule, now)
                 if status is None:
                     continue
                 wanted = rule[rule["kind"]].lower()
@@ -364,6 +377,8 @@ class ProxyState:
                 if not matches:
                     continue
                 rule["used"] += 1
+                if "seconds" in rule and rule["started_at"] is None:
+                    rule["started_at"], rule["ends_at"] = now, now + rule["seconds"]
                 progress = 100 if status == "available" else int(rule.get("progress", 0))
                 for m in reversed(matches):  # right to left so earlier offsets stay valid
                     if rule["kind"] == "snapshot":
@@ -383,7 +398,7 @@ class ProxyState:
         with self.lock:
             for rule in self.rules:
                 if rule["type"] == "status" and rule.get("region") in (None, region) and (rule.get("snapshot") or "").lower() == snapshot:
-                    status = _next_status(rule) or status
+                    status = _next_status(rule, self.clock()) or status
         return status
 
     def limit_rules(self, kind, region):
@@ -710,9 +725,21 @@ def reserved_tag_keys(action, params):
                   if re.match(pattern, k) and v[0].lower().startswith(RESERVED_TAG_PREFIX))
 
 
-def _next_status(rule):
-    """The status a status rule writes next, or None once it is used up."""
+def _time_the_status_rule(rule):
+    """Checks a status rule's "seconds" and readies the rule to last that long (see the docstring)."""
+    seconds = rule["seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError("status rule's 'seconds' must be a positive number, not %r" % (seconds,))
+    rule["seconds"], rule["forever"] = float(seconds), True  # the clock ends it, not the count
+    rule["started_at"], rule["ends_at"] = None, None
+
+
+def _next_status(rule, now):
+    """The status a status rule writes next (at epoch seconds `now`), or None once it is used up."""
     if rule["used"] >= len(rule["statuses"]) and not rule.get("forever"):
+        return None
+    if rule.get("started_at") is not None and (rule.get("ended") or now >= rule["ends_at"]):
+        rule["ended"] = True  # for good, even should the clock go back
         return None
     return rule["statuses"][min(rule["used"], len(rule["statuses"]) - 1)]
 
@@ -810,7 +837,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         snapshot = next((params[p][0] for p in SNAPSHOT_PARAMS if p in params), None)
         resource = _snapshot_from_arn(_first(params, "ResourceName"))
         call = {"action": action, "snapshot": snapshot, "resource": resource, "injected": None, "synthesized": None,
-                "status": None, "rewritten_status": None, "at": time.time(), "resend_by": None,
+                "status": None, "rewritten_status": None, "at": self.server.state.clock(), "resend_by": None,
                 "region": signed_region(self.headers.get("Authorization")),
                 "endpoint_region": self.endpoint_region(), "presigned_url": None,
                 "check_mode": CHECK_MODE_MARKER in (self.headers.get("User-Agent") or "")}
@@ -880,7 +907,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             answer = state.strip_tag_lists(action, answer)
             answer, written = state.rewrite_statuses(action, answer, region)
             call["rewritten_status"] = written[-1] if written else None
-        call["status"] = status
+        call["status"], call["answered_at"] = status, state.clock()
         state.record(call, invocation)
         self.reply(status, answer, None, headers)
 

@@ -3,6 +3,7 @@
 Fixtures (local_aws_info, proxy, neptune, make_neptune) live in conftest.py next to this file.
 """
 import json
+import re
 import subprocess
 import sys
 import time
@@ -142,7 +143,8 @@ def test_every_kth_call_forever(neptune, proxy):
     assert outcomes == ["ok", "Throttling", "ok", "Throttling", "ok"]
     neptune.describe_db_clusters()  # other actions are not affected
     last = dict(proxy.calls()[-1])
-    assert time.time() - 30 < last.pop("at") <= time.time()
+    arrived, answered = last.pop("at"), last.pop("answered_at")
+    assert time.time() - 30 < arrived <= answered <= time.time()
     assert last == {"action": "DescribeDBClusters", "snapshot": None, "resource": None, "injected": None,
                     "synthesized": None, "status": 200, "rewritten_status": None, "check_mode": False,
                     "resend_by": None, "region": "us-east-1", "endpoint_region": None, "presigned_url": None}
@@ -974,3 +976,86 @@ def test_a_status_rule_names_one_thing(proxy):
     status, answer = proxy.request("POST", "/_proxy/rules",
                                    {"type": "status", "cluster": "a", "instance": "b", "statuses": "creating"})
     assert status == 400
+
+
+class FakeClock:
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def cluster_answer(name, status="available"):
+    return ("<DescribeDBClustersResponse xmlns=\"%s\"><DescribeDBClustersResult><DBClusters><DBCluster>"
+            "<DBClusterIdentifier>%s</DBClusterIdentifier><Status>%s</Status></DBCluster></DBClusters>"
+            "</DescribeDBClustersResult></DescribeDBClustersResponse>" % (aws_proxy.XMLNS, name, status)).encode()
+
+
+def shown_status(state, name):
+    body, _written = state.rewrite_statuses("DescribeDBClusters", cluster_answer(name))
+    return re.search(r"<Status>([^<]*)</Status>", body.decode()).group(1)
+
+
+def test_a_timed_status_rule_lasts_its_seconds_from_the_first_answer_whatever_the_count():
+    clock = FakeClock()
+    state = aws_proxy.ProxyState(clock=clock)
+    state.add_rule({"type": "status", "cluster": "timed", "statuses": "creating", "seconds": 30})
+    clock.now += 100  # the clock starts at the first answer that shows the cluster, not when the rule is made
+    assert shown_status(state, "other") == "available"
+    started = clock.now
+    seen = []
+    for _answer in range(50):  # many more answers than the one a count-based rule gives by default
+        seen.append(shown_status(state, "timed"))
+        clock.now += 0.5
+    assert seen == ["creating"] * 50
+    clock.now = started + 29.9
+    assert shown_status(state, "timed") == "creating"
+    clock.now = started + 30
+    assert shown_status(state, "timed") == "available"
+    clock.now = started + 10  # used up for good: a clock read out of order does not bring it back
+    assert shown_status(state, "timed") == "available"
+    rule = state.rules[0]
+    assert (rule["started_at"], rule["ends_at"]) == (started, started + 30)
+
+
+def test_a_timed_status_rule_with_a_list_repeats_its_last_status_until_the_time_is_up():
+    clock = FakeClock()
+    state = aws_proxy.ProxyState(clock=clock)
+    state.add_rule({"type": "status", "cluster": "timed", "statuses": ["creating", "backing-up"], "seconds": 5})
+    seen = []
+    for _answer in range(4):
+        seen.append(shown_status(state, "timed"))
+        clock.now += 1
+    clock.now += 1
+    seen.append(shown_status(state, "timed"))
+    assert seen == ["creating", "backing-up", "backing-up", "backing-up", "available"]
+
+
+@pytest.mark.parametrize("rule, message", [
+    ({"seconds": 0}, "positive number"),
+    ({"seconds": -1}, "positive number"),
+    ({"seconds": "30"}, "positive number"),
+    ({"seconds": True}, "positive number"),
+    ({"seconds": 5, "times": 3}, "not both"),
+    ({"seconds": 5, "forever": True}, "not both"),
+])
+def test_a_timed_status_rule_needs_a_positive_time_and_no_count(rule, message):
+    with pytest.raises(ValueError, match=message):
+        aws_proxy.ProxyState().add_rule(dict({"type": "status", "cluster": "c", "statuses": "creating"}, **rule))
+
+
+def test_a_timed_status_rule_through_the_proxy_shows_its_status_for_its_seconds(neptune, proxy):
+    name = "timed-%s" % uuid.uuid4().hex[:8]
+    neptune.create_db_cluster(DBClusterIdentifier=name, Engine="neptune")
+    proxy.add_rule(type="status", cluster=name, statuses="creating", seconds=1.5)
+    seen = [neptune.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"][0]["Status"] for _answer in range(4)]
+    assert seen == ["creating"] * 4
+    rule = proxy.rules()[0]
+    time.sleep(max(0.0, rule["ends_at"] - time.time()) + 0.05)
+    assert neptune.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"][0]["Status"] == "available"
+    calls = [c for c in proxy.calls() if c["action"] == "DescribeDBClusters"]
+    assert [c["rewritten_status"] for c in calls] == ["creating"] * 4 + [None]
+    assert rule["started_at"] <= calls[0]["answered_at"] and calls[-1]["answered_at"] >= rule["ends_at"]
+    assert proxy.request("POST", "/_proxy/rules", {"type": "status", "cluster": name, "statuses": "creating",
+                                                   "seconds": 0})[0] == 400
