@@ -272,17 +272,15 @@ waits:
   sample: {"cluster": 812.4, "instances": 605.1}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.graphops.neptune.plugins.module_utils.module_exit import exit_with
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_api import NeptuneRestoreApi
-from ansible_collections.graphops.neptune.plugins.module_utils.restore_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import build_request
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_run import ensure_restore
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import module_client
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
-from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 
 ARGUMENT_SPEC = dict(
     db_cluster_identifier=dict(type="str", required=True, aliases=["cluster_id"]),
@@ -317,16 +315,7 @@ def main():
         module.fail_json(msg=str(error))
 
     api = NeptuneRestoreApi(module_client(module, "neptune"))
-    try:
-        result = ensure_restore(api, request, check_mode=module.check_mode)
-    except (Refused, WaitFailed) as error:
-        module.fail_json(msg=str(error))
-    except AnsibleAWSError as error:
-        module.fail_json_aws_error(error)
-
-    if not module._diff:
-        del result["diff"]
-    module.exit_json(**result)
+    exit_with(module, ensure_restore, api, request, check_mode=module.check_mode)
 
 
 if __name__ == "__main__":

@@ -365,17 +365,15 @@ db_cluster_snapshot:
 
 from ansible.module_utils.common.warnings import warn
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.graphops.neptune.plugins.module_utils.endpoints import presign_at
+from ansible_collections.graphops.neptune.plugins.module_utils.module_exit import exit_with
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import connect
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_ensure import ensure_snapshot
-from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import build_request
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_request import ignored_option_warnings
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
-from ansible_collections.graphops.neptune.plugins.module_utils.waiting import WaitFailed
 
 ARGUMENT_SPEC = dict(
     db_cluster_snapshot_identifier=dict(type="str", required=True, aliases=["id", "snapshot_id", "snapshot_name"]),
@@ -431,16 +429,7 @@ def main():
         source_api = connect(module, region=request.source.region, endpoint_url=request.source_endpoint_url)
         if not module.check_mode and (module.params.get("endpoint_url") or request.source_endpoint_url):
             presign_at(api.client, request.source_endpoint_url)
-    try:
-        result = ensure_snapshot(api, request, check_mode=module.check_mode, source_api=source_api)
-    except (Refused, WaitFailed) as error:
-        module.fail_json(msg=str(error))
-    except AnsibleAWSError as error:
-        module.fail_json_aws_error(error)
-
-    if not module._diff:
-        del result["diff"]
-    module.exit_json(**result)
+    exit_with(module, ensure_snapshot, api, request, check_mode=module.check_mode, source_api=source_api)
 
 
 if __name__ == "__main__":
