@@ -58,8 +58,9 @@ def _owner_problem(request: RestoreRequest, cluster: dict, tags: dict, deleting:
         )
     if not deleting and restored_from != request.restored_from:
         return (
-            f"Cluster {name!r} exists, restored from snapshot {restored_from!r}, not {request.restored_from!r}: "
-            "the module does not replace it. Delete it first (state: absent) or choose another db_cluster_identifier"
+            f"Cluster {name!r} exists, restored from snapshot {restored_from!r}, not {request.snapshot.reference!r} "
+            f"(its {RESTORED_FROM_TAG!r} tag says): the module does not replace it. Delete it first (state: absent) "
+            "or choose another db_cluster_identifier"
         )
     return None
 
@@ -114,7 +115,7 @@ def predicted_instance(request: RestoreRequest, instance_id: str) -> dict:
 
 
 def _check_snapshot(request: RestoreRequest, snapshot: dict | None) -> None:
-    reference = request.restored_from
+    reference = request.snapshot.reference
     if snapshot is None:
         raise Refused(f"Snapshot {reference!r} was not found: nothing to restore (nothing was changed)")
     if snapshot.get("engine") != NEPTUNE_ENGINE:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .validation import AUTOMATED_PREFIX
 from .validation import InvalidInput
 from .validation import SnapshotSource
 from .validation import normalize_identifier
@@ -17,6 +18,10 @@ from .validation import parse_source
 # The tag the module puts on every cluster (and instance) it restores, naming the snapshot: it is how a later run
 # knows the cluster is its own (state=absent deletes nothing else).
 RESTORED_FROM_TAG = "graphops.neptune/restored-from"
+# AWS refuses a tag value that starts with "rds:" (rds and neptune models, Tag.Value), as an automated snapshot's
+# identifier does: the tag names it "automated:<the rest>", which no other reference can be (a manual identifier
+# holds no ':', an ARN starts with "arn:", an AWS Backup one with "awsbackup:").
+AUTOMATED_TAG_PREFIX = "automated:"
 # A restore of real data takes tens of minutes (users report 40 and more): 90 minutes by default.
 DEFAULT_WAIT_TIMEOUT = 5400
 # Less than this cannot see even a small restore through: a restore of an empty cluster takes minutes.
@@ -52,12 +57,19 @@ class RestoreRequest:
     @property
     def restored_from(self) -> str | None:
         """The value of the restored-from tag this request gives a cluster: the snapshot as AWS finds it."""
-        return None if self.snapshot is None else self.snapshot.reference
+        return None if self.snapshot is None else restored_from_value(self.snapshot.reference)
 
     @property
     def instance_ids(self) -> list:
         """The identifiers of the instances the cluster is to have: <cluster>-1, <cluster>-2, ..."""
         return [instance_id(self.cluster_id, number) for number in range(1, self.instance_count + 1)]
+
+
+def restored_from_value(reference: str) -> str:
+    """The restored-from tag's value for a snapshot reference (an identifier or an ARN, as AWS finds it)."""
+    if reference.startswith(AUTOMATED_PREFIX):
+        return AUTOMATED_TAG_PREFIX + reference[len(AUTOMATED_PREFIX):]
+    return reference
 
 
 def instance_id(cluster_id: str, number: int) -> str:

@@ -43,7 +43,8 @@ options:
         (V(arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-nightly)).
       - The snapshot must be a V(neptune) snapshot and V(available); otherwise the task fails before the restore.
       - It is the value of the V(graphops.neptune/restored-from) tag, as given (an identifier lowercased), so a
-        re-run must name the snapshot the same way.
+        re-run must name the snapshot the same way. An automated snapshot's V(rds:) becomes V(automated:) there,
+        as AWS refuses tag values starting with V(rds:).
     type: str
     aliases: ['snapshot_identifier']
   state:

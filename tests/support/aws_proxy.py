@@ -107,8 +107,9 @@ AWS's answers to a resend (botocore resends a call whose answer was lost):
     account twice;
   - a resent CreateDBClusterSnapshot or CopyDBClusterSnapshot is forwarded: moto answers
     DBClusterSnapshotAlreadyExistsFault, as AWS does.
-AWS refuses to add or remove a tag key starting with "aws:" (moto takes it): the proxy answers
-such an AddTagsToResource or RemoveTagsFromResource with InvalidParameterValue.
+AWS refuses a tag key or value starting with "aws:" or "rds:" (the rds and neptune models' Tag; moto takes
+them): the proxy answers a call whose Tags hold one (any call, AddTagsToResource or a restore alike), or a
+RemoveTagsFromResource naming such a key, with InvalidParameterValue.
 AWS refuses to snapshot a cluster that is not `available`; moto snapshots a stopped one. Before a
 CreateDBClusterSnapshot the proxy asks the upstream for the cluster (DescribeDBClusters, as the
 caller) and, if its status is neither `available` nor `creating` (moto's `stopped` after
@@ -217,7 +218,7 @@ NOT_FOUND_BY_ACTION = {
 }
 # Writes AWS takes again without error when botocore resends them after a lost answer.
 IDEMPOTENT_WRITES = {"AddTagsToResource", "RemoveTagsFromResource", "ModifyDBClusterSnapshotAttribute"}
-RESERVED_TAG_PREFIX = "aws:"
+RESERVED_TAG_PREFIXES = ("aws:", "rds:")
 DELETING = "deleting"
 DELETING_FOR = 2
 SPECIAL_FAULTS = ("drop", "slow", "lost", "not_found")
@@ -715,14 +716,12 @@ def _snapshot_from_arn(arn):
     return m.group(1).lower() if m else None
 
 
-def reserved_tag_keys(action, params):
-    """The tag keys starting with aws: that an AddTagsToResource or RemoveTagsFromResource names."""
-    pattern = {"AddTagsToResource": r"^Tags\.(\w+\.)?\d+\.Key$",  # Tags.Tag.1.Key
-               "RemoveTagsFromResource": r"^TagKeys\.(\w+\.)?\d+$"}.get(action)  # TagKeys.member.1
-    if not pattern:
-        return []
+def reserved_tags(action, params):
+    """The tag keys and values starting with aws: or rds: that a call names: the Tags of any call that tags (e.g.
+    AddTagsToResource, RestoreDBClusterFromSnapshot, CreateDBInstance), the TagKeys of a RemoveTagsFromResource."""
+    pattern = r"^TagKeys\.(\w+\.)?\d+$" if action == "RemoveTagsFromResource" else r"^Tags\.(\w+\.)?\d+\.(Key|Value)$"
     return sorted(v[0] for k, v in params.items()
-                  if re.match(pattern, k) and v[0].lower().startswith(RESERVED_TAG_PREFIX))
+                  if re.match(pattern, k) and v[0].lower().startswith(RESERVED_TAG_PREFIXES))
 
 
 def _time_the_status_rule(rule):
@@ -926,9 +925,9 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if refused:
             label, message = refused
             return label, 400, error_body("InvalidParameterValue", "Sender", xml_escape(message)), ()
-        reserved = reserved_tag_keys(action, params)
+        reserved = reserved_tags(action, params)
         if reserved:
-            message = 'Tag keys cannot start with the reserved prefix "aws:": %s' % ", ".join(reserved)
+            message = 'Tag keys and values cannot start with a reserved prefix ("aws:", "rds:"): %s' % ", ".join(reserved)
             return "reserved-tag", 400, error_body("InvalidParameterValue", "Sender", message), ()
         if action in LIMITED_ACTIONS:
             return self.cluster_state_refusal(action, params) or self.limit_refusal(action, params)

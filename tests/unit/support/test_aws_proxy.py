@@ -475,17 +475,23 @@ def test_lost_create_or_copy_resend_meets_already_exists(make_neptune, neptune, 
     assert [(c["injected"], c["status"]) for c in proxy.calls() if c["action"] == action] == [("lost", 200), (None, 400)]
 
 
-def test_reserved_aws_tag_keys_are_refused_as_aws_does(neptune, proxy):
+def test_reserved_tag_prefixes_are_refused_as_aws_does(neptune, proxy):
     name = new_snapshot(neptune)
-    for call in (lambda: neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "AWS:x", "Value": "1"}]),
-                 lambda: neptune.remove_tags_from_resource(ResourceName=snapshot_arn(name), TagKeys=["ok", "aws:cloudformation:stack-name"])):
+    calls = (
+        lambda: neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "AWS:x", "Value": "1"}]),
+        lambda: neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "from", "Value": "rds:c1-2026"}]),
+        lambda: neptune.create_db_cluster_snapshot(DBClusterIdentifier="c1", DBClusterSnapshotIdentifier="other",
+                                                   Tags=[{"Key": "from", "Value": "RDS:c1"}]),
+        lambda: neptune.remove_tags_from_resource(ResourceName=snapshot_arn(name), TagKeys=["ok", "aws:cloudformation:stack-name"]),
+    )
+    for call in calls:
         with pytest.raises(ClientError) as exc_info:
             call()
         assert error_code(exc_info) == "InvalidParameterValue"
         assert "reserved prefix" in exc_info.value.response["Error"]["Message"]
-    neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "awsome", "Value": "1"}])
-    assert tags_of(neptune, name) == {"awsome": "1"}
-    assert [c["synthesized"] for c in proxy.calls()][-4:] == ["reserved-tag", "reserved-tag", None, None]
+    neptune.add_tags_to_resource(ResourceName=snapshot_arn(name), Tags=[{"Key": "awsome", "Value": "automated:c1-2026"}])
+    assert tags_of(neptune, name) == {"awsome": "automated:c1-2026"}
+    assert [c["synthesized"] for c in proxy.calls()][-6:] == ["reserved-tag"] * 4 + [None, None]
 
 
 def test_max_in_flight_counts_concurrent_calls(neptune, proxy):

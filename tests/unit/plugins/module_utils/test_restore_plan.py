@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.graphops.neptune.plugins.module_utils import restore_plan as plan
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import RESTORED_FROM_TAG
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import build_request
+from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_tags
 
 SNAPSHOT = {"engine": "neptune", "status": "available", "engine_version": "1.3.2.1", "port": 8182,
             "storage_encrypted": True, "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/k1"}
@@ -33,6 +34,29 @@ def test_the_request_lowercases_and_names_its_instances():
     req = request(instance_count=3)
     assert (req.cluster_id, req.restored_from) == ("drill", "nightly")
     assert req.instance_ids == ["drill-1", "drill-2", "drill-3"]
+
+
+@pytest.mark.parametrize("snapshot, tag", [
+    ("Nightly", "nightly"),
+    ("rds:graph-prod-2026-11-27-03-00", "automated:graph-prod-2026-11-27-03-00"),
+    ("awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453", "awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453"),
+    ("arn:aws:rds:us-east-1:123456789012:cluster-snapshot:rds:graph-prod-2026-11-27-03-00",
+     "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:rds:graph-prod-2026-11-27-03-00"),
+])
+def test_the_restored_from_tag_names_any_snapshot_with_a_value_aws_takes(snapshot, tag):
+    # AWS refuses a tag value starting with "rds:", as an automated snapshot's identifier does
+    tags = plan.restore_tags(request(snapshot=snapshot, tags={"team": "graph"}))
+    assert tags == {"team": "graph", RESTORED_FROM_TAG: tag}
+    assert normalize_tags(tags) == tags  # AWS's rule, as the modules check users' tags
+
+
+def test_an_automated_snapshot_restored_is_known_again_and_another_is_refused():
+    automated = request(snapshot="rds:graph-prod-2026-11-27-03-00")
+    tags = plan.restore_tags(automated)
+    kept = plan.plan_present(automated, cluster(), tags, [instance("drill-1")], SNAPSHOT)
+    assert kept.action == plan.NOTHING
+    with pytest.raises(plan.Refused, match="'automated:graph-prod-2026-11-27-03-00'.*not 'rds:graph-prod-2026-11-28"):
+        plan.plan_present(request(snapshot="rds:graph-prod-2026-11-28-03-00"), cluster(), tags, [], SNAPSHOT)
 
 
 def test_no_cluster_plans_a_restore_predicted_from_the_snapshot():
