@@ -40,6 +40,9 @@ from .waiting import call_while_busy
 INSTANCE_STATUSES_THAT_STAY = ("deleted", "deleting", "failed", "storage-full", "stopped",
                                "inaccessible-encryption-credentials")
 INSTANCE_STATUS_PREFIXES_THAT_STAY = ("incompatible-",)
+# A read may not show a cluster or an instance for a moment after its create was answered (AWS's reads are
+# eventually consistent): missing from this many reads in a row, it is gone.
+MISSING_READS_TO_GONE = 3
 
 
 def _instance_stays(status: str | None) -> bool:
@@ -76,14 +79,17 @@ class RestoreRun:
         self.deadline = Deadline(request.wait_timeout, api.clock)
         self.waits = {}
 
-    def poll(self, what: str, read, state, done, problem):
-        """Read every POLL_INTERVAL seconds until done(state); a problem(state) ends the wait at once, naming it.
+    def poll(self, what: str, read, state, done, problem, missing=lambda state: False):
+        """Read every POLL_INTERVAL seconds until done(state); a problem(state) ends the wait at once, naming it,
+        unless the state only misses what is awaited, for fewer than MISSING_READS_TO_GONE reads in a row.
         The seconds spent are added to waits[what]."""
         api = self.api
         started = api.clock()
+        misses = 0
         try:
             while not done(state):
-                message = problem(state)
+                misses = misses + 1 if missing(state) else 0
+                message = problem(state) if not 0 < misses < MISSING_READS_TO_GONE else None
                 if message:
                     raise WaitFailed(f"Stopped waiting for {what}: {message}")
                 remaining = self.deadline.remaining()
@@ -110,7 +116,8 @@ class RestoreRun:
             return None
 
         return self.poll("cluster", lambda: self.api.describe_cluster_or_none(name), cluster,
-                         lambda state: state is not None and state.get("Status") == AVAILABLE, problem)
+                         lambda state: state is not None and state.get("Status") == AVAILABLE, problem,
+                         missing=lambda state: state is None)
 
     def instances_available(self, instance_ids: list, instances: list) -> list:
         def by_id(state):
@@ -133,7 +140,7 @@ class RestoreRun:
             return None
 
         return self.poll("instances", lambda: self.api.describe_instances(self.request.cluster_id), instances,
-                         done, problem)
+                         done, problem, missing=lambda state: any(i not in by_id(state) for i in instance_ids))
 
     def gone(self, cluster: dict) -> None:
         name = self.request.cluster_id
@@ -172,6 +179,25 @@ class RestoreRun:
             instances = self.instances_available(expected, api.describe_instances(request.cluster_id))
         return cluster, tags, instances
 
+    def serving(self, cluster: dict, instances: list):
+        """Wait for a cluster and the instances the task names, made by an earlier run that did not see them
+        through (it did not wait, or its wait ran out); no read when they are available already."""
+        named = [i for i in instances if i["DBInstanceIdentifier"] in self.request.instance_ids]
+        if all(resource.get(key) == AVAILABLE for resource, key in
+               [(cluster, "Status")] + [(instance, "DBInstanceStatus") for instance in named]):
+            return cluster, instances
+        cluster = self.cluster_available(cluster)
+        return cluster, self.instances_available([i["DBInstanceIdentifier"] for i in named], instances)
+
+    def while_busy(self, call):
+        """AWS refuses a cluster change while the cluster is busy (its instances being deleted or made, another
+        change): retried until the deadline."""
+        return call_while_busy(
+            call,
+            is_busy=lambda error: isinstance(error, AnsibleAWSError) and error_code(error.exception) == BUSY_CLUSTER,
+            timeout=self.deadline, clock=self.api.clock, sleep=self.api.sleep,
+        )
+
     def delete_instance(self, instance_id: str) -> None:
         """Delete an instance. botocore resends a delete whose answer was lost, and AWS answers the resend
         InvalidDBInstanceState since the instance is already `deleting`: read it again, and take `deleting` or
@@ -186,19 +212,14 @@ class RestoreRun:
                 raise
 
     def delete(self, plan) -> None:
-        """Delete the instances, then the cluster (deletion protection off first); with wait, until it is gone."""
+        """Delete the instances, then the cluster (deletion protection off first, so a refusal leaves the cluster
+        whole); with wait, until it is gone."""
         api, request = self.api, self.request
+        if plan.cluster.get("DeletionProtection"):
+            self.while_busy(lambda: api.unprotect(request.cluster_id))
         for instance_id in plan.instances_to_delete:
             self.delete_instance(instance_id)
-        if plan.cluster.get("DeletionProtection"):
-            api.unprotect(request.cluster_id)
-        # AWS refuses the delete while the cluster is busy (its instances being deleted, the protection change):
-        # retried until the deadline.
-        call_while_busy(
-            lambda: api.delete_cluster(request),
-            is_busy=lambda error: isinstance(error, AnsibleAWSError) and error_code(error.exception) == BUSY_CLUSTER,
-            timeout=self.deadline, clock=api.clock, sleep=api.sleep,
-        )
+        self.while_busy(lambda: api.delete_cluster(request))
         if request.wait:
             self.gone(api.describe_cluster_or_none(request.cluster_id))
 
@@ -219,6 +240,9 @@ def ensure_restore(api, request, check_mode: bool) -> dict:
     plan = plan_present(request, cluster, tags, instances, snapshot)
     if check_mode or not plan.changed:
         predicted_tags = restore_tags(request) if plan.action == RESTORE else tags
+        if not check_mode and request.wait:
+            cluster, instances = run.serving(cluster, plan.instances)
+            return result(plan, cluster, tags, instances, plan.after, run.waits)
         return result(plan, plan.cluster, predicted_tags, plan.instances, plan.after, run.waits)
     cluster, tags, instances = run.restore(plan)
     return result(plan, cluster, tags, instances, view(cluster, tags, instances), run.waits)

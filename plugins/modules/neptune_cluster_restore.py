@@ -122,8 +122,11 @@ options:
     type: str
   wait:
     description:
-      - Wait until the cluster and its instances are V(available) (O(state=present)), or until the cluster is gone
-        (O(state=absent), also when an earlier run left it V(deleting)), polling every 5 seconds.
+      - Wait until the cluster and its instances are V(available) (O(state=present), also when an earlier run left
+        them on their way), or until the cluster is gone (O(state=absent), also when an earlier run left it
+        V(deleting)), polling every 5 seconds.
+      - A cluster or instance just made that a read does not show yet is waited for; missing from three reads in a
+        row, it is gone.
       - AWS adds instances to an available cluster only, so a restore with instances waits for the cluster whatever
         this says.
       - A cluster or instance in a status it does not leave by itself (such as V(failed), V(stopped) or

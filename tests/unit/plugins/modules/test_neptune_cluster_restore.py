@@ -441,3 +441,72 @@ def test_absent_waits_for_a_cluster_an_earlier_run_is_deleting(stubbed, run_modu
     assert result["changed"] is False, result
     assert calls.writes == []
     assert fake_time.sleeps == [5]
+
+
+def expect_ours(stubber, cluster):
+    """The re-run's reads: the cluster (an api_cluster), its restored-from tag."""
+    stubber.add_response("describe_db_clusters", {"DBClusters": [cluster]}, {"DBClusterIdentifier": "restored"})
+    stubber.add_response("list_tags_for_resource", {"TagList": [{"Key": RESTORED_FROM_TAG, "Value": "graph-nightly"}]},
+                         {"ResourceName": CLUSTER_ARN})
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_a_rerun_with_wait_waits_for_what_an_earlier_run_left_creating(stubbed, run_module, fake_time, wait):
+    # An earlier run with wait: false, or whose wait ran out: the re-run changes nothing, and waits as asked.
+    client, stubber, calls = stubbed
+    expect_ours(stubber, api_cluster("creating"))
+    expect_instances(stubber, "creating")
+    if wait:
+        expect_describe_cluster(stubber, "available")
+        expect_instances(stubber, "creating")
+        expect_instances(stubber, "available")
+    result = run(run_module, client, wait=wait, **restore_args())
+    assert result["changed"] is False, result
+    assert calls.writes == []
+    assert result["cluster"]["status"] == ("available" if wait else "creating")
+    assert result["instances"][0]["db_instance_status"] == ("available" if wait else "creating")
+    assert result["waits"] == ({"cluster": 5.0, "instances": 10.0} if wait else {})
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("misses", [1, 2, 3])
+def test_a_new_cluster_or_instance_missing_from_a_read_is_gone_only_after_three(stubbed, run_module, fake_time, misses):
+    # AWS's reads may not show a resource for a moment after its create was answered.
+    client, stubber, calls = stubbed
+    expect_restore_start(stubber)
+    for _read in range(misses):
+        expect_describe_cluster(stubber, None)
+    if misses < 3:
+        expect_describe_cluster(stubber, "available")
+        stubber.add_response("create_db_instance", {"DBInstance": api_instance("creating")})
+        for _read in range(misses):
+            expect_instances(stubber)
+        expect_instances(stubber, "available")
+    result = run(run_module, client, port=8182, serverless_v2_scaling={"min_capacity": 1, "max_capacity": 4},
+                 **restore_args())
+    if misses < 3:
+        assert result["changed"] is True, result
+        assert calls.writes == ["RestoreDBClusterFromSnapshot", "CreateDBInstance"]
+        assert result["waits"] == {"cluster": 5.0 * (misses + 1), "instances": 5.0 * misses}
+    else:
+        assert result["failed"] is True
+        assert "cluster 'restored' is gone" in result["msg"]
+        assert fake_time.sleeps == [5, 5, 5]
+    stubber.assert_no_pending_responses()
+
+
+def test_absent_turns_protection_off_before_the_instances_and_retries_a_busy_cluster(stubbed, run_module, fake_time):
+    # A protection change AWS refuses must not leave a cluster without its instances.
+    client, stubber, calls = stubbed
+    expect_ours(stubber, api_cluster("available", DeletionProtection=True))
+    expect_instances(stubber, "available")
+    unprotect = {"DBClusterIdentifier": "restored", "DeletionProtection": False, "ApplyImmediately": True}
+    stubber.add_client_error("modify_db_cluster", "InvalidDBClusterStateFault", expected_params=unprotect)
+    stubber.add_response("modify_db_cluster", {"DBCluster": api_cluster("modifying")}, unprotect)
+    stubber.add_response("delete_db_instance", {}, {"DBInstanceIdentifier": "restored-1"})
+    stubber.add_response("delete_db_cluster", {}, {"DBClusterIdentifier": "restored", "SkipFinalSnapshot": True})
+    result = run(run_module, client, db_cluster_identifier="restored", state="absent", skip_final_snapshot=True,
+                 wait=False)
+    assert result["changed"] is True, result
+    assert calls.writes == ["ModifyDBCluster", "ModifyDBCluster", "DeleteDBInstance", "DeleteDBCluster"]
+    stubber.assert_no_pending_responses()
