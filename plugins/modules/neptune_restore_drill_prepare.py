@@ -182,12 +182,12 @@ from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import utc_text
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_api import NeptuneRestoreApi
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import MIN_WAIT_TIMEOUT
+from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import parse_restore_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import module_client
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
 from ansible_collections.graphops.neptune.plugins.module_utils.timestamps import parse_time
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
-from ansible_collections.graphops.neptune.plugins.module_utils.validation import parse_source
 
 ARGUMENT_SPEC = dict(
     snapshot=dict(type="str"),
@@ -206,7 +206,7 @@ def checked(params: dict, region):
         raise InvalidInput("one of snapshot and cluster is required: name the snapshot to restore, or the cluster "
                            "whose newest snapshot to restore")
     if params["snapshot"] is not None:
-        parse_source(params["snapshot"], None, region)
+        parse_restore_snapshot(params["snapshot"], region)
     cluster = None if params["cluster"] is None else normalize_identifier(params["cluster"], "cluster")
     rotation = params["rotation"]
     if rotation is not None and (params["snapshot"] is not None or cluster is None):

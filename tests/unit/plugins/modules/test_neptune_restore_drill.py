@@ -180,6 +180,7 @@ def test_one_clusters_sweep_failure_does_not_stop_the_others_and_fails_the_task(
     ({"snapshot": "graph-nightly", "wait_timeout": 59}, ["wait_timeout 59", "at least 60"]),
     ({"snapshot": "graph-nightly", "now": "yesterday"}, ["now 'yesterday' is invalid"]),
     ({"snapshot": "graph-nightly", "rotation": "nightly"}, ["rotation 'nightly' needs cluster"]),
+    ({"snapshot": "arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:graph-nightly"}, ["'eu-west-1'", "copy it here"]),
 ])
 def test_bad_input_is_refused_before_any_call(region, run_module, args, words):
     _client, _raw, calls, _rds, rds_calls = region
