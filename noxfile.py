@@ -242,10 +242,12 @@ def release_notes(session, root):
     date = releases.get(version, {}).get("release_date") or datetime.date.today().isoformat()
     with session.chdir(root):
         session.run("antsibull-changelog", "lint")
-        # ansible-doc (of the session venv) lists the modules for the "New Modules" section.
-        session.run("antsibull-changelog", "release", "--version", version, "--date", date, "--update-existing",
-                    "--refresh-fragments", "without-archives", "--reload-plugins", "--ansible-doc-bin",
-                    shutil.which("ansible-doc", path=session.bin))
+        # ansible-doc (of the session venv) lists the modules for the "New Modules" section. Twice: a first run
+        # adds a new fragment's trivial entries to the fragment list only, the second refreshes them in.
+        for _run in range(2):
+            session.run("antsibull-changelog", "release", "--version", version, "--date", date, "--update-existing",
+                        "--refresh-fragments", "without-archives", "--reload-plugins", "--ansible-doc-bin",
+                        shutil.which("ansible-doc", path=session.bin))
         session.run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml")
 
 
