@@ -208,7 +208,7 @@ def matrix_session(name, entry):
     run.__doc__ = "%s on Python %s (%s)." % (
         "Unit tests and the targets " + ", ".join(entry["targets"]) if entry["targets"] else "Unit tests of "
         + " and ".join(entry["units"]), entry["python"], entry["requirements"])
-    return nox.session(name=name, python=harness.python(entry["python"]), tags=["matrix"],
+    return nox.session(name=name, python=harness.python(entry["python"]), tags=["matrix", "beside"],
                        venv_backend="venv" if entry.get("lock") else None)(run)
 
 
@@ -363,7 +363,8 @@ def lint_setup(session):
     return where, collection
 
 
-@nox.session(python=PYTHON, tags=["suite"])
+# "beside": run beside the suite, with the version matrix, so the two lines of tests/run.sh take about as long.
+@nox.session(python=PYTHON, tags=["beside"])
 def lint(session):
     """ansible-lint --profile production (the repository, and the modules' EXAMPLES as playbooks), antsibull-docs
     and antsibull-changelog lint, and docs/modules/ up to date."""
