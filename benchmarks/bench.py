@@ -46,11 +46,6 @@ import stats  # noqa: E402
 from local_aws import local_aws  # noqa: E402  (tests/support)
 
 
-# What botocore says of moto's HTML 500 page, and how often a run that met it is repeated.
-MOTO_RACE = "invalid XML received"
-MOTO_RACE_REPEATS = 2
-
-
 def collection_tree(work_dir: Path) -> Path:
     """ansible_collections/graphops/neptune -> this repository (amazon.aws comes from the venv's ansible)."""
     tree = work_dir / "collections"
@@ -98,15 +93,8 @@ class Bench:
         return all(self.moto.snapshot_tags(host["snapshot_id"]) == wanted for host in hosts.values())
 
     def one_run(self, scenario, lane: str, run: int, proxy: endpoint.Proxy) -> dict:
-        """One run; repeated (at most twice) when moto's server answered a 500 HTML page: moto is not thread-safe,
-        and a describe that iterates over its snapshots while another thread creates one fails. That is a flaw of
-        the stand-in, not of either module; the report says how many runs were repeated."""
-        for repeats in range(MOTO_RACE_REPEATS + 1):
-            result = self.attempt(scenario, lane, run, proxy)
-            if result["ok"] or MOTO_RACE not in result["message"]:
-                break
-        result["repeats"] = repeats
-        return result
+        """One run; repeated when moto's server raced (playbook.MOTO_RACE)."""
+        return playbook.repeat_on_moto_race(lambda: self.attempt(scenario, lane, run, proxy))
 
     def attempt(self, scenario, lane: str, run: int, proxy: endpoint.Proxy) -> dict:
         hosts = host_vars(scenario, lane, run)

@@ -14,6 +14,23 @@ import time
 from pathlib import Path
 
 
+# moto is not thread-safe: a describe that iterates over its snapshots while another thread creates one fails
+# with a 500 HTML page, which botocore reports as this. A flaw of the stand-in, not of either module: such a run is
+# repeated (at most MOTO_RACE_REPEATS times), and the report says how many runs were.
+MOTO_RACE = "invalid XML received"
+MOTO_RACE_REPEATS = 2
+
+
+def repeat_on_moto_race(attempt) -> dict:
+    """attempt() until it passes or fails for another reason than MOTO_RACE; the result tells the repeats."""
+    for repeats in range(MOTO_RACE_REPEATS + 1):
+        result = attempt()
+        if result["ok"] or MOTO_RACE not in result["message"]:
+            break
+    result["repeats"] = repeats
+    return result
+
+
 def ansible_env(collections_dir: Path, work_dir: Path) -> dict:
     """The environment of every run: the collection under test, no user configuration, placeholder credentials."""
     config = work_dir / "ansible.cfg"

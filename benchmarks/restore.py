@@ -62,8 +62,6 @@ LANE_TITLES = {
 DESCRIBE = {"cluster": "DescribeDBClusters", "instance": "DescribeDBInstances"}
 RESTORE_CALL = "RestoreDBClusterFromSnapshot"
 WRITES_SCRIPT = Path(__file__).resolve().parent / "restore_writes.py"
-MOTO_RACE = "invalid XML received"  # bench.MOTO_RACE
-MOTO_RACE_REPEATS = 2
 
 
 @dataclass
@@ -269,13 +267,8 @@ class RestoreBench:
         self.work_dir, self.latency = work_dir, latency
 
     def one_run(self, scenario: RestoreScenario, lane: str, run: int) -> dict:
-        """One run; repeated (at most twice) when moto's server answered a 500 HTML page (see bench.Bench.one_run)."""
-        for repeats in range(MOTO_RACE_REPEATS + 1):
-            result = self.attempt(scenario, lane, run)
-            if result["ok"] or MOTO_RACE not in result["message"]:
-                break
-        result["repeats"] = repeats
-        return result
+        """One run; repeated when moto's server raced (playbook.MOTO_RACE)."""
+        return playbook.repeat_on_moto_race(lambda: self.attempt(scenario, lane, run))
 
     def attempt(self, scenario: RestoreScenario, lane: str, run: int) -> dict:
         cluster = cluster_id(lane, run) if scenario.key == "restore" else cluster_id(lane + "-" + scenario.key, run)

@@ -66,8 +66,6 @@ VARIANT_TITLES = {
     "plain": "plain amazon.aws playbook",
 }
 WAIT_TIMEOUT = 900
-MOTO_RACE = "invalid XML received"  # bench.MOTO_RACE
-MOTO_RACE_REPEATS = 2
 
 
 @dataclass
@@ -315,13 +313,8 @@ class RotationBench:
         self.work_dir, self.latency = work_dir, latency
 
     def one_run(self, scenario: RotationScenario, variant: str, run: int) -> dict:
-        """One run; repeated (at most twice) when moto's server answered a 500 HTML page (see bench.Bench.one_run)."""
-        for repeats in range(MOTO_RACE_REPEATS + 1):
-            result = self.attempt(scenario, variant, run)
-            if result["ok"] or MOTO_RACE not in result["message"]:
-                break
-        result["repeats"] = repeats
-        return result
+        """One run; repeated when moto's server raced (playbook.MOTO_RACE)."""
+        return playbook.repeat_on_moto_race(lambda: self.attempt(scenario, variant, run))
 
     def attempt(self, scenario: RotationScenario, variant: str, run: int) -> dict:
         clusters = scenario.cluster_ids()
