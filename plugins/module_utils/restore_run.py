@@ -40,8 +40,9 @@ from .waiting import call_while_busy
 INSTANCE_STATUSES_THAT_STAY = ("deleted", "deleting", "failed", "storage-full", "stopped",
                                "inaccessible-encryption-credentials")
 INSTANCE_STATUS_PREFIXES_THAT_STAY = ("incompatible-",)
-# A read may not show a cluster or an instance for a moment after its create was answered (AWS's reads are
-# eventually consistent): missing from this many reads in a row, it is gone.
+# A read may not show a cluster or an instance for a moment after its create was answered (an inference: AWS
+# documents such lags for EC2, not for RDS; tolerating them costs two polls at most): missing from this many reads
+# in a row, it is gone.
 MISSING_READS_TO_GONE = 3
 
 
