@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+import yaml
 from moto import mock_aws
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
@@ -186,3 +187,16 @@ def test_a_stopped_cluster_is_skipped_with_a_warning_and_no_deprecation(aws, run
     assert "'graph-b'" in warnings and "stopped" in warnings
     # module.warn of amazon.aws 11 would add ansible-core's deprecation of warnings passed to exit_json.
     assert not result.get("deprecations")
+
+
+@pytest.mark.parametrize("dr_region", [None, DR_REGION])
+def test_documented_return_keys_match_what_comes_back(aws, run_module, dr_region):
+    make_cluster(aws[REGION], "graph-a")
+    for day in (1, 2, 3):
+        result = rotate(run_module, aws, clusters=["graph-a", "graph-gone"], dr_region=dr_region, now=DAY.format(day))
+    documented = yaml.safe_load(rotation_module.RETURN)
+    assert set(result) - {"changed", "failed", "msg", "invocation", "warnings", "deprecations"} == set(documented)
+    contains = set(documented["clusters"]["contains"])
+    dr_keys = {key for key in contains if key.startswith("dr_")}
+    for name in ("graph-a", "graph-gone"):
+        assert set(result["clusters"][name]) == (contains if dr_region else contains - dr_keys), name
