@@ -17,11 +17,11 @@ from functools import partial
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from .drill_plan import check_given_snapshot
 from .drill_plan import choose_snapshot
 from .drill_plan import plan_sweep
 from .drill_plan import tags_of
 from .restore_plan import DELETE
+from .restore_plan import check_restorable
 from .restore_plan import plan_absent
 from .restore_request import RestoreRequest
 from .restore_run import RestoreRun
@@ -56,25 +56,33 @@ def find_snapshot(api, snapshot: str | None, cluster: str | None, rotation: str 
     """The snapshot to restore: the one given (checked: there, Neptune, available), or the newest available one
     of the cluster (of the rotation, when named)."""
     if snapshot is not None:
-        return check_given_snapshot(snapshot, api.describe_source(parse_source(snapshot, None, region)))
+        return check_restorable(snapshot, api.describe_source(parse_source(snapshot, None, region)))
     request = ListingRequest(snapshot_id=None, cluster_id=cluster, snapshot_type=None, include_shared=False,
                              include_public=False, tags=None, include_tags=rotation is not None,
                              include_shared_accounts=False)
     return choose_snapshot(list_snapshots(api, request), cluster, rotation, region)
 
 
-def sweep(api, clusters: list, now, older_than_minutes: int, wait_timeout: int):
-    """Delete the drill clusters (instances first) older than the sweep age. A cluster's failure does not stop the
-    others: returns (the plan, {identifier: why} of those that failed)."""
+def sweep(api, now, older_than_minutes: int, wait_timeout: int, check_mode: bool) -> dict:
+    """List the drill clusters and delete (instances first) those older than the sweep age; in check mode, say
+    which. A cluster's failure does not stop the others. Returns the module's changed, swept, kept and
+    sweep_failed ({identifier: why})."""
+    clusters = list_clusters(api.listing_client)
     plan = plan_sweep(clusters, now, older_than_minutes)
     failed = {}
     by_name = {(c.get("DBClusterIdentifier") or "").lower(): c for c in clusters}
-    for name, _minutes in plan.stale:
+    for name, _minutes in [] if check_mode else plan.stale:
         try:
             delete_drill_cluster(api, by_name[name], wait_timeout)
         except (AnsibleAWSError, Refused, WaitFailed) as error:
             failed[name] = str(error)
-    return plan, failed
+    swept = [{"identifier": name, "minutes": minutes} for name, minutes in plan.stale if name not in failed]
+    return {
+        "changed": bool(swept),
+        "swept": swept,
+        "kept": [{"identifier": name, "minutes": minutes} for name, minutes in plan.fresh],
+        "sweep_failed": failed,
+    }
 
 
 def delete_drill_cluster(api, cluster: dict, wait_timeout: int) -> None:

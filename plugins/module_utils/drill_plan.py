@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
+from .restore_request import MIN_WAIT_TIMEOUT
 from .restore_request import RESTORED_FROM_TAG
+from .restore_request import parse_restore_snapshot
 from .rotation_marks import COPIED_FROM_TAG
 from .rotation_marks import is_copy
 from .rotation_marks import is_original
@@ -70,20 +70,32 @@ def check_sweep_minutes(value) -> int:
     return value
 
 
+def prepare_input(params: dict, region: str | None):
+    """neptune_restore_drill_prepare's parameters, checked before any AWS call: (cluster, rotation, now)."""
+    if params["snapshot"] is None and params["cluster"] is None:
+        raise InvalidInput("one of snapshot and cluster is required: name the snapshot to restore, or the cluster "
+                           "whose newest snapshot to restore")
+    if params["snapshot"] is not None:
+        parse_restore_snapshot(params["snapshot"], region)
+    cluster = None if params["cluster"] is None else normalize_identifier(params["cluster"], "cluster")
+    rotation = params["rotation"]
+    if rotation is not None and (params["snapshot"] is not None or cluster is None):
+        raise InvalidInput(f"rotation {rotation!r} needs cluster (and no snapshot): it picks among a cluster's "
+                           "snapshots")
+    try:
+        now = parse_time(params["now"]) if params["now"] else datetime.now(timezone.utc)
+    except ValueError:
+        raise InvalidInput(f"now {params['now']!r} is invalid: give an ISO 8601 time, such as 2026-12-02T04:00:00Z")
+    check_sweep_minutes(params["sweep_older_than"])
+    if params["wait_timeout"] < MIN_WAIT_TIMEOUT:
+        raise InvalidInput(f"wait_timeout {params['wait_timeout']!r} is invalid: it must be at least "
+                           f"{MIN_WAIT_TIMEOUT} seconds")
+    if cluster is not None:
+        drill_cluster_id(cluster, now)
+    return cluster, rotation, now
+
+
 # --- the snapshot ---------------------------------------------------------------------------
-
-
-def check_given_snapshot(reference: str, snapshot: dict | None) -> dict:
-    """A snapshot named by the task: it must exist, be a Neptune one, and be available."""
-    if snapshot is None:
-        raise Refused(f"Snapshot {reference!r} was not found: nothing to restore (nothing was made)")
-    if snapshot.get("engine") != NEPTUNE_ENGINE:
-        raise Refused(f"Snapshot {reference!r} is a {snapshot.get('engine')!r} snapshot, not a Neptune one: "
-                      "a restore drill restores Neptune snapshots only (nothing was made)")
-    if snapshot.get("status") != AVAILABLE:
-        raise Refused(f"Snapshot {reference!r} is {snapshot.get('status')!r}: AWS restores available snapshots "
-                      "only (nothing was made)")
-    return snapshot
 
 
 def of_rotation(snapshot: dict, cluster: str, rotation: str, region: str) -> bool:
@@ -105,11 +117,6 @@ def choose_snapshot(snapshots: list, cluster: str, rotation: str | None, region:
         what = f"of rotation {rotation!r} " if rotation else ""
         raise Refused(f"Cluster {cluster!r} has no available Neptune snapshot {what}to restore (nothing was made)")
     return max(candidates, key=lambda s: (create_time(s), s.get("db_cluster_snapshot_identifier", "")))
-
-
-def snapshot_reference(snapshot: dict) -> str:
-    """How the drill names the snapshot to the restore: its identifier (an ARN for one another account shares)."""
-    return snapshot["db_cluster_snapshot_identifier"]
 
 
 # --- the sweep -------------------------------------------------------------------------------
@@ -135,12 +142,12 @@ class Sweep:
     """Drill clusters younger than it (perhaps a drill still running): (identifier, minutes old), kept."""
 
 
-def plan_sweep(clusters: list, now: datetime, older_than_minutes: int, exclude: str | None = None) -> Sweep:
+def plan_sweep(clusters: list, now: datetime, older_than_minutes: int) -> Sweep:
     """Which listed clusters (DescribeDBClusters entries with their TagList) an earlier drill left behind."""
     sweep = Sweep()
     for cluster in clusters:
         name = (cluster.get("DBClusterIdentifier") or "").lower()
-        if cluster.get("Engine") != NEPTUNE_ENGINE or name == exclude or cluster.get("Status") == DELETING:
+        if cluster.get("Engine") != NEPTUNE_ENGINE or cluster.get("Status") == DELETING:
             continue
         started = drill_started(tags_of(cluster))
         if started is None:
@@ -277,8 +284,7 @@ def json_line(report: dict) -> str:
 
 
 def snapshot_summary(snapshot: dict) -> dict:
-    """What the drill reports of the snapshot it chose."""
+    """What the drill reports of the snapshot it chose (its facts as the snapshot module returns them)."""
     keys = ("db_cluster_snapshot_identifier", "db_cluster_snapshot_arn", "db_cluster_identifier", "snapshot_type",
             "snapshot_create_time", "engine", "engine_version", "storage_encrypted", "kms_key_id", "status", "tags")
-    facts = snapshot if "db_cluster_snapshot_identifier" in snapshot else camel_dict_to_snake_dict(snapshot)
-    return {key: facts[key] for key in keys if key in facts}
+    return {key: snapshot[key] for key in keys if key in snapshot}

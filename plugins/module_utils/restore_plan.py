@@ -114,20 +114,22 @@ def predicted_instance(request: RestoreRequest, instance_id: str) -> dict:
     }
 
 
-def _check_snapshot(request: RestoreRequest, snapshot: dict | None) -> None:
-    reference = request.snapshot.reference
+def check_restorable(reference: str, snapshot: dict | None) -> dict:
+    """The snapshot a restore names, refused before anything is made unless it is there, a Neptune one and
+    available; returns it."""
     if snapshot is None:
-        raise Refused(f"Snapshot {reference!r} was not found: nothing to restore (nothing was changed)")
+        raise Refused(f"Snapshot {reference!r} was not found: nothing to restore (nothing was made)")
     if snapshot.get("engine") != NEPTUNE_ENGINE:
         raise Refused(
             f"Snapshot {reference!r} is a {snapshot.get('engine')!r} snapshot, not a Neptune one: "
-            "this module restores Neptune clusters only"
+            "only Neptune snapshots restore into Neptune clusters (nothing was made)"
         )
     if snapshot.get("status") != AVAILABLE:
         raise Refused(
             f"Snapshot {reference!r} is {snapshot.get('status')!r}: AWS restores available snapshots only "
-            "(wait for it, e.g. neptune_cluster_snapshot with wait: true)"
+            "(wait for it, e.g. neptune_cluster_snapshot with wait: true; nothing was made)"
         )
+    return snapshot
 
 
 def plan_present(request: RestoreRequest, cluster: dict | None, tags: dict | None, instances: list,
@@ -136,7 +138,7 @@ def plan_present(request: RestoreRequest, cluster: dict | None, tags: dict | Non
     another snapshot. snapshot is read only when the cluster is to be restored."""
     before = view(cluster, tags, instances)
     if cluster is None:
-        _check_snapshot(request, snapshot)
+        check_restorable(request.snapshot.reference, snapshot)
         new = [predicted_instance(request, name) for name in request.instance_ids]
         facts = predicted_cluster(request, snapshot)
         after = view(facts, restore_tags(request), new)

@@ -173,21 +173,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_api import find_snapshot
-from ansible_collections.graphops.neptune.plugins.module_utils.drill_api import list_clusters
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_api import sweep
-from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import check_sweep_minutes
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import drill_cluster_id
-from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import plan_sweep
+from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import prepare_input
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import snapshot_summary
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import utc_text
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_api import NeptuneRestoreApi
-from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import MIN_WAIT_TIMEOUT
-from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import parse_restore_snapshot
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_api import module_client
 from ansible_collections.graphops.neptune.plugins.module_utils.snapshot_plan import Refused
-from ansible_collections.graphops.neptune.plugins.module_utils.timestamps import parse_time
 from ansible_collections.graphops.neptune.plugins.module_utils.validation import InvalidInput
-from ansible_collections.graphops.neptune.plugins.module_utils.validation import normalize_identifier
 
 ARGUMENT_SPEC = dict(
     snapshot=dict(type="str"),
@@ -200,36 +194,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def checked(params: dict, region):
-    """The parameters, checked before any AWS call: (cluster, rotation, now)."""
-    if params["snapshot"] is None and params["cluster"] is None:
-        raise InvalidInput("one of snapshot and cluster is required: name the snapshot to restore, or the cluster "
-                           "whose newest snapshot to restore")
-    if params["snapshot"] is not None:
-        parse_restore_snapshot(params["snapshot"], region)
-    cluster = None if params["cluster"] is None else normalize_identifier(params["cluster"], "cluster")
-    rotation = params["rotation"]
-    if rotation is not None and (params["snapshot"] is not None or cluster is None):
-        raise InvalidInput(f"rotation {rotation!r} needs cluster (and no snapshot): it picks among a cluster's "
-                           "snapshots")
-    try:
-        now = parse_time(params["now"]) if params["now"] else datetime.now(timezone.utc)
-    except ValueError:
-        raise InvalidInput(f"now {params['now']!r} is invalid: give an ISO 8601 time, such as 2026-12-02T04:00:00Z")
-    check_sweep_minutes(params["sweep_older_than"])
-    if params["wait_timeout"] < MIN_WAIT_TIMEOUT:
-        raise InvalidInput(f"wait_timeout {params['wait_timeout']!r} is invalid: it must be at least "
-                           f"{MIN_WAIT_TIMEOUT} seconds")
-    if cluster is not None:
-        drill_cluster_id(cluster, now)
-    return cluster, rotation, now
-
-
 def main():
     module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     try:
-        cluster, rotation, now = checked(params, module.region)
+        cluster, rotation, now = prepare_input(params, module.region)
     except InvalidInput as error:
         module.fail_json(msg=str(error))
 
@@ -237,17 +206,7 @@ def main():
     result = {"changed": False, "swept": [], "kept": [], "sweep_failed": {}}
     try:
         if params["sweep"]:
-            clusters = list_clusters(api.listing_client)
-            if module.check_mode:
-                plan, failed = plan_sweep(clusters, now, params["sweep_older_than"]), {}
-            else:
-                plan, failed = sweep(api, clusters, now, params["sweep_older_than"], params["wait_timeout"])
-            result.update(
-                changed=any(name not in failed for name, minutes in plan.stale),
-                swept=[{"identifier": name, "minutes": minutes} for name, minutes in plan.stale if name not in failed],
-                kept=[{"identifier": name, "minutes": minutes} for name, minutes in plan.fresh],
-                sweep_failed=failed,
-            )
+            result.update(sweep(api, now, params["sweep_older_than"], params["wait_timeout"], module.check_mode))
         snapshot = find_snapshot(api, params["snapshot"], cluster, rotation, module.region)
     except Refused as error:
         module.fail_json(msg=str(error), **result)

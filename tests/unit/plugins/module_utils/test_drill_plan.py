@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.graphops.neptune.plugins.module_utils import drill_plan
 from ansible_collections.graphops.neptune.plugins.module_utils.drill_plan import DRILL_TAG
+from ansible_collections.graphops.neptune.plugins.module_utils.restore_plan import check_restorable
 from ansible_collections.graphops.neptune.plugins.module_utils.restore_request import RESTORED_FROM_TAG
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_marks import COPIED_FROM_TAG
 from ansible_collections.graphops.neptune.plugins.module_utils.rotation_marks import REGION_TAG
@@ -98,7 +99,7 @@ def test_no_snapshot_to_choose_is_refused_naming_the_cluster(snapshots, words):
 ])
 def test_a_given_snapshot_must_be_there_neptune_and_available(found, words):
     with pytest.raises(Refused) as error:
-        drill_plan.check_given_snapshot("snap", found)
+        check_restorable("snap", found)
     for word in words:
         assert word in str(error.value)
 
