@@ -48,12 +48,14 @@ MATRIX = {
     "oldest": {"python": "3.10", "requirements": "tests/requirements-oldest.txt", "lock": ["ansible"],
                "units": ["tests/unit/plugins"],
                "targets": ["neptune_cluster_snapshot", "neptune_cluster_snapshot_info",
-                           "neptune_cluster_snapshot_rotation", "snapshot_rotation_role"]},
+                           "neptune_cluster_snapshot_rotation", "snapshot_rotation_role", "neptune_cluster_restore",
+                           "restore_drill_role"]},
     # The newest ansible on PyPI (ansible-core 2.21, the amazon.aws it bundles) on the newest Python it supports.
     "newest": {"python": "3.13", "requirements": "tests/requirements-newest.txt",
                "units": ["tests/unit/plugins"],
                "targets": ["neptune_cluster_snapshot", "neptune_cluster_snapshot_info",
-                           "neptune_cluster_snapshot_rotation", "snapshot_rotation_role"]},
+                           "neptune_cluster_snapshot_rotation", "snapshot_rotation_role", "neptune_cluster_restore",
+                           "restore_drill_role"]},
     # The modules' lowest Python (tests/config.yml): their unit tests only, as no controller runs there.
     "py38": {"python": "3.8", "requirements": "tests/requirements-py38.txt", "lock": ["ansible", "ansible-core"],
              "units": ["tests/unit/plugins/module_utils", "tests/unit/plugins/modules"], "targets": []},
@@ -363,8 +365,7 @@ def lint_setup(session):
     return where, collection
 
 
-# "beside": run beside the suite, with the version matrix, so the two lines of tests/run.sh take about as long.
-@nox.session(python=PYTHON, tags=["beside"])
+@nox.session(python=PYTHON, tags=["suite"])
 def lint(session):
     """ansible-lint --profile production (the repository, and the modules' EXAMPLES as playbooks), antsibull-docs
     and antsibull-changelog lint, and docs/modules/ up to date."""

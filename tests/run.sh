@@ -11,15 +11,15 @@ sessions=()
 while [[ $# -gt 0 && "$1" != -* ]]; do sessions+=("$1"); shift; done
 if [[ ${#sessions[@]} -eq 0 || "${sessions[*]}" == all ]]; then
     # Everything, on two lines at once (the machines have 2 cores and the sessions wait on servers much of the
-    # time): the version matrix and lint (tag "beside") beside the rest (tag "suite"). Sessions share nothing but
-    # the package caches: each has its own venv, copy of the collection and local AWS stand-in.
+    # time): the version matrix (tag "beside") beside the rest (tag "suite"), about as long each. Sessions share
+    # nothing but the package caches: each has its own venv, copy of the collection and local AWS stand-in.
     mkdir -p tests/output
-    echo "the version matrix and lint run beside the other sessions; their output follows (tests/output/matrix.log)"
+    echo "the version matrix runs beside the other sessions; its output follows theirs (tests/output/matrix.log)"
     graphops_nox -t beside "$@" > tests/output/matrix.log 2>&1 &
     matrix=$!
     rc=0; graphops_nox -t suite "$@" || rc=$?
     matrix_rc=0; wait "$matrix" || matrix_rc=$?
-    printf '\n==================== the version matrix and lint ====================\n'
+    printf '\n==================== the version matrix ====================\n'
     cat tests/output/matrix.log
     exit $((rc || matrix_rc))
 else
